@@ -1,0 +1,78 @@
+/**
+ * The seams between the twin's parts. Each part is started by local/twin.ts from the resolved System
+ * (local/template/system.ts) and talks to the others only through these types.
+ */
+import type { System } from './template/system';
+
+/** Outcome of one Lambda invocation, as the caller (gateway, Cognito trigger) must distinguish them. */
+export type InvocationResult =
+  | { status: 'ok'; payload: unknown; durationMs: number }
+  /** The handler threw or rejected (Lambda's "Unhandled" function error). */
+  | { status: 'error'; errorType: string; errorMessage: string; durationMs: number }
+  /** The function ran past its template Timeout and was stopped. */
+  | { status: 'timeout'; durationMs: number }
+  /** The function's process died (process.exit, fatal error, failed build). */
+  | { status: 'crash'; errorMessage: string; durationMs: number };
+
+/** Runs the templates' functions locally, each isolated, warm between calls. */
+export interface FunctionInvoker {
+  /** Invokes a function of either stack by its logical id. */
+  invoke(logicalId: string, event: unknown): Promise<InvocationResult>;
+  /** The logical id of the function with this ARN or name (how Cognito's LambdaConfig names triggers). */
+  logicalIdFor(arnOrName: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface FunctionInvokerOptions {
+  system: System;
+  /** Environment every function gets on top of its template environment (DynamoDB endpoint, region…). */
+  baseEnvironment: Record<string, string>;
+  /** Where bundles are written; must be inside the project so bundles can resolve node_modules. */
+  buildDir: string;
+  log?: (line: string) => void;
+}
+
+/** The local Cognito: token endpoint, JSON API (X-Amz-Target), JWKS and discovery. */
+export interface LocalCognito {
+  /** Base URL, e.g. http://127.0.0.1:9229 (also the JSON API endpoint for --endpoint-url). */
+  url: string;
+  /** `${url}/oauth2/token` */
+  tokenUrl: string;
+  /** Issuer of the pool's tokens: `${url}/${userPoolId}`; JWKS at `${issuer}/.well-known/jwks.json`. */
+  issuerFor(userPoolId: string): string;
+  /** Client secret of a client created from the templates (undefined if it has none). */
+  clientSecret(clientId: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface LocalCognitoOptions {
+  system: System;
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** JSON file persisting users, signing keys and tokens state; omitted = in memory. */
+  stateFile?: string;
+  /** Runs trigger functions (PreSignUp…) named in the user pool's LambdaConfig. */
+  invoker: FunctionInvoker;
+  /** Console lines for the person running the twin (e.g. confirmation codes). Never secrets or tokens. */
+  log?: (line: string) => void;
+}
+
+/** The local API Gateway for the api stack's REST API. */
+export interface LocalGateway {
+  /** Base URL without stage, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Stage URL as in the ApiUrl output, e.g. http://127.0.0.1:3000/v1/ */
+  stageUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalGatewayOptions {
+  system: System;
+  host?: string;
+  port?: number;
+  cognito: LocalCognito;
+  invoker: FunctionInvoker;
+  /** One line per request: method, path, status, latency, principal — never a token. */
+  accessLog?: (line: string) => void;
+}

@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'smol-toml';
+
+/** What the twin needs from one samconfig.toml config env: the names and overrides `sam deploy` uses. */
+export interface DeployConfig {
+  stackName?: string;
+  region?: string;
+  parameterOverrides: Record<string, string>;
+}
+
+/** Parses `Key=Value Key2="value with spaces"` as the SAM CLI does. */
+export function parseParameterOverrides(text: string): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  const pattern = /([A-Za-z0-9]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
+  for (const match of text.matchAll(pattern)) {
+    const [, key, raw = ''] = match;
+    if (!key) continue;
+    overrides[key] = /^["']/.test(raw) ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+  }
+  return overrides;
+}
+
+export function readDeployConfig(samconfigPath: string, configEnv: string): DeployConfig {
+  if (!existsSync(samconfigPath)) return { parameterOverrides: {} };
+  const doc = parse(readFileSync(samconfigPath, 'utf8')) as Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
+  const env = doc[configEnv] ?? {};
+  const merged: Record<string, unknown> = { ...env.global?.parameters, ...env.deploy?.parameters };
+  const overrides = merged.parameter_overrides;
+  return {
+    stackName: typeof merged.stack_name === 'string' ? merged.stack_name : undefined,
+    region: typeof merged.region === 'string' ? merged.region : undefined,
+    parameterOverrides: Array.isArray(overrides)
+      ? parseParameterOverrides(overrides.join(' '))
+      : typeof overrides === 'string' ? parseParameterOverrides(overrides) : {},
+  };
+}

@@ -1,0 +1,382 @@
+import { dirname, resolve } from 'node:path';
+import { idFormats, type IdStore } from './ids';
+import { loadTemplate, type Template, type TemplateParameter, type TemplateResource } from './load';
+
+/** A resource as it would be deployed: conditions applied, intrinsics resolved, SAM Globals merged. */
+export interface ResolvedResource {
+  logicalId: string;
+  type: string;
+  properties: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  physicalId: string;
+  dependsOn: string[];
+}
+
+export interface ResolvedStack {
+  name: string;
+  stackId: string;
+  templatePath: string;
+  /** Directory of the template: SAM resolves CodeUri against it. */
+  templateDir: string;
+  parameters: Record<string, string | string[]>;
+  conditions: Record<string, boolean>;
+  resources: Record<string, ResolvedResource>;
+  outputs: Record<string, string>;
+  /** SSM parameters this stack creates (name → value), which other stacks may read. */
+  ssmParameters: Record<string, string>;
+}
+
+export interface StackInput {
+  name: string;
+  templatePath: string;
+  region: string;
+  accountId: string;
+  parameterOverrides: Record<string, string>;
+  /** SSM parameters visible to this stack, for `AWS::SSM::Parameter::Value<…>` parameters. */
+  ssm: Record<string, string>;
+  ids: IdStore;
+}
+
+export class TemplateError extends Error {}
+
+type Json = unknown;
+const NO_VALUE = Symbol('AWS::NoValue');
+
+const SERVERLESS_GLOBALS: Record<string, string> = {
+  'AWS::Serverless::Function': 'Function',
+  'AWS::Serverless::Api': 'Api',
+  'AWS::Serverless::HttpApi': 'HttpApi',
+  'AWS::Serverless::SimpleTable': 'SimpleTable',
+};
+
+/** Resolves one template into what CloudFormation (after the SAM transform's inputs) would deploy. */
+export function resolveStack(input: StackInput): ResolvedStack {
+  const template = loadTemplate(input.templatePath);
+  return new StackResolver(template, input).resolve();
+}
+
+class StackResolver {
+  private readonly parameters: Record<string, string | string[]> = {};
+  private readonly conditionValues: Record<string, boolean> = {};
+  private readonly physicalIds: Record<string, string> = {};
+  private readonly resolvedProperties: Record<string, Record<string, unknown>> = {};
+  private readonly resolving = new Set<string>();
+  private readonly stackId: string;
+
+  constructor(private readonly template: Template, private readonly input: StackInput) {
+    const uuid = input.ids.get(`${input.name}/StackUuid`, idFormats.uuid);
+    this.stackId = `arn:aws:cloudformation:${input.region}:${input.accountId}:stack/${input.name}/${uuid}`;
+  }
+
+  resolve(): ResolvedStack {
+    this.resolveParameters();
+    for (const name of Object.keys(this.template.Conditions ?? {})) this.condition(name);
+    const resources: Record<string, ResolvedResource> = {};
+    for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
+      if (!this.included(resource)) continue;
+      resources[logicalId] = {
+        logicalId,
+        type: resource.Type,
+        properties: this.properties(logicalId),
+        metadata: (resource.Metadata ?? {}) as Record<string, unknown>,
+        physicalId: this.physicalId(logicalId),
+        dependsOn: resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn),
+      };
+    }
+    const outputs: Record<string, string> = {};
+    for (const [name, output] of Object.entries(this.template.Outputs ?? {})) {
+      const condition = (output as { Condition?: string }).Condition;
+      if (condition && !this.condition(condition)) continue;
+      outputs[name] = String(this.value(output.Value, `Outputs.${name}`));
+    }
+    const ssmParameters: Record<string, string> = {};
+    for (const resource of Object.values(resources)) {
+      if (resource.type !== 'AWS::SSM::Parameter') continue;
+      ssmParameters[String(resource.properties.Name)] = String(resource.properties.Value);
+    }
+    return {
+      name: this.input.name,
+      stackId: this.stackId,
+      templatePath: this.input.templatePath,
+      templateDir: dirname(resolve(this.input.templatePath)),
+      parameters: this.parameters,
+      conditions: this.conditionValues,
+      resources,
+      outputs,
+      ssmParameters,
+    };
+  }
+
+  // ---------- parameters and conditions ----------
+
+  private resolveParameters(): void {
+    const declared = this.template.Parameters ?? {};
+    for (const key of Object.keys(this.input.parameterOverrides)) {
+      if (!(key in declared)) throw new TemplateError(`${this.input.name}: parameter override ${key} is not a parameter of ${this.input.templatePath}`);
+    }
+    for (const [name, spec] of Object.entries(declared)) {
+      const given = this.input.parameterOverrides[name] ?? (spec.Default === undefined ? undefined : String(spec.Default));
+      if (given === undefined) throw new TemplateError(`${this.input.name}: parameter ${name} has no default and no override (set it in samconfig.toml parameter_overrides)`);
+      this.parameters[name] = this.typedParameter(name, spec, given);
+    }
+  }
+
+  private typedParameter(name: string, spec: TemplateParameter, raw: string): string | string[] {
+    const where = `${this.input.name}: parameter ${name}`;
+    const ssmType = /^AWS::SSM::Parameter::Value<(.+)>$/.exec(spec.Type);
+    if (ssmType) {
+      const value = this.input.ssm[raw];
+      if (value === undefined) {
+        throw new TemplateError(`${where}: SSM parameter ${raw} does not exist (published: ${Object.keys(this.input.ssm).join(', ') || 'none'}). Is the auth stack name right?`);
+      }
+      return ssmType[1]?.startsWith('List<') || ssmType[1] === 'CommaDelimitedList' ? value.split(',') : value;
+    }
+    if (spec.AllowedValues && !spec.AllowedValues.map(String).includes(raw)) {
+      throw new TemplateError(`${where}: '${raw}' is not one of ${spec.AllowedValues.join(', ')}`);
+    }
+    if (spec.AllowedPattern && !new RegExp(`^(?:${spec.AllowedPattern.replace(/^\^|\$$/g, '')})$`).test(raw)) {
+      throw new TemplateError(`${where}: '${raw}' does not match ${spec.AllowedPattern}`);
+    }
+    if (spec.Type === 'Number') {
+      const n = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(n)) throw new TemplateError(`${where}: '${raw}' is not a number`);
+      if (spec.MinValue !== undefined && n < spec.MinValue) throw new TemplateError(`${where}: ${n} is below ${spec.MinValue}`);
+      if (spec.MaxValue !== undefined && n > spec.MaxValue) throw new TemplateError(`${where}: ${n} is above ${spec.MaxValue}`);
+    }
+    if (spec.Type === 'CommaDelimitedList' || spec.Type.startsWith('List<')) return raw.split(',').map((s) => s.trim());
+    return raw;
+  }
+
+  private condition(name: string): boolean {
+    const known = this.conditionValues[name];
+    if (known !== undefined) return known;
+    const expression = this.template.Conditions?.[name];
+    if (expression === undefined) throw new TemplateError(`${this.input.name}: unknown condition ${name}`);
+    const value = Boolean(this.value(expression, `Conditions.${name}`));
+    this.conditionValues[name] = value;
+    return value;
+  }
+
+  private included(resource: TemplateResource): boolean {
+    return resource.Condition === undefined || this.condition(resource.Condition);
+  }
+
+  // ---------- resources ----------
+
+  private resource(logicalId: string, where: string): TemplateResource {
+    const resource = this.template.Resources[logicalId];
+    if (!resource) throw new TemplateError(`${this.input.name}: ${where} refers to unknown resource ${logicalId}`);
+    if (!this.included(resource)) throw new TemplateError(`${this.input.name}: ${where} refers to ${logicalId}, whose condition is false`);
+    return resource;
+  }
+
+  private properties(logicalId: string): Record<string, unknown> {
+    const cached = this.resolvedProperties[logicalId];
+    if (cached) return cached;
+    if (this.resolving.has(logicalId)) throw new TemplateError(`${this.input.name}: circular reference through ${logicalId}`);
+    this.resolving.add(logicalId);
+    const resource = this.resource(logicalId, logicalId);
+    const globalsKey = SERVERLESS_GLOBALS[resource.Type];
+    const globals = globalsKey ? this.template.Globals?.[globalsKey] : undefined;
+    const raw = globals ? mergeGlobals(globals, resource.Properties ?? {}) : resource.Properties ?? {};
+    const value = this.value(raw, `Resources.${logicalId}.Properties`) as Record<string, unknown>;
+    this.resolving.delete(logicalId);
+    this.resolvedProperties[logicalId] = value ?? {};
+    return value ?? {};
+  }
+
+  private physicalId(logicalId: string): string {
+    const known = this.physicalIds[logicalId];
+    if (known !== undefined) return known;
+    const resource = this.resource(logicalId, logicalId);
+    const { name: stack, region, ids } = this.input;
+    const key = `${stack}/${logicalId}`;
+    const generatedName = (max = 64) => `${stack}-${logicalId}`.slice(0, max - 13) + '-' + ids.get(`${key}/Suffix`, idFormats.suffix);
+    const props = () => this.properties(logicalId);
+    let id: string;
+    switch (resource.Type) {
+      case 'AWS::Cognito::UserPool': id = ids.get(`${key}/UserPoolId`, () => idFormats.userPoolId(region)); break;
+      case 'AWS::Cognito::UserPoolClient': id = ids.get(`${key}/ClientId`, idFormats.clientId); break;
+      case 'AWS::Cognito::UserPoolDomain': id = String(props().Domain); break;
+      case 'AWS::Cognito::UserPoolResourceServer': id = String(props().Identifier); break;
+      case 'AWS::SSM::Parameter': id = String(props().Name ?? generatedName()); break;
+      case 'AWS::Logs::LogGroup': id = String(props().LogGroupName ?? generatedName(512)); break;
+      case 'AWS::DynamoDB::Table': id = String(props().TableName ?? generatedName(255)); break;
+      case 'AWS::Serverless::Function':
+      case 'AWS::Lambda::Function': id = String(props().FunctionName ?? generatedName()); break;
+      case 'AWS::Serverless::Api':
+      case 'AWS::ApiGateway::RestApi': id = ids.get(`${key}/RestApiId`, idFormats.restApiId); break;
+      default: id = generatedName();
+    }
+    this.physicalIds[logicalId] = id;
+    return id;
+  }
+
+  private attribute(logicalId: string, attribute: string, where: string): string {
+    const resource = this.resource(logicalId, where);
+    const { region, accountId, ids, name: stack } = this.input;
+    const id = this.physicalId(logicalId);
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${accountId}:${rest}`;
+    switch (`${resource.Type}.${attribute}`) {
+      case 'AWS::Cognito::UserPool.Arn': return arn('cognito-idp', `userpool/${id}`);
+      case 'AWS::Cognito::UserPool.ProviderURL': return `cognito-idp.${region}.amazonaws.com/${id}`;
+      case 'AWS::Cognito::UserPool.ProviderName': return `cognito-idp.${region}.amazonaws.com/${id}`;
+      case 'AWS::Cognito::UserPool.UserPoolId': return id;
+      case 'AWS::Cognito::UserPoolClient.ClientId': return id;
+      case 'AWS::Cognito::UserPoolClient.Name': return String(this.properties(logicalId).ClientName ?? id);
+      case 'AWS::Cognito::UserPoolClient.ClientSecret': return ids.get(`${stack}/${logicalId}/ClientSecret`, idFormats.clientSecret);
+      case 'AWS::Cognito::UserPoolDomain.CloudFrontDistribution': return `${id}.cloudfront.net`;
+      case 'AWS::DynamoDB::Table.Arn': return arn('dynamodb', `table/${id}`);
+      case 'AWS::DynamoDB::Table.StreamArn': return arn('dynamodb', `table/${id}/stream/1970-01-01T00:00:00.000`);
+      case 'AWS::Serverless::Function.Arn':
+      case 'AWS::Lambda::Function.Arn': return arn('lambda', `function:${id}`);
+      case 'AWS::Logs::LogGroup.Arn': return arn('logs', `log-group:${id}:*`);
+      case 'AWS::IAM::Role.Arn': return `arn:aws:iam::${accountId}:role/${id}`;
+      case 'AWS::Serverless::Api.RootResourceId':
+      case 'AWS::ApiGateway::RestApi.RootResourceId': return ids.get(`${stack}/${logicalId}/RootResourceId`, idFormats.restApiId);
+      case 'AWS::SSM::Parameter.Value': return String(this.properties(logicalId).Value);
+      default:
+        if (attribute === 'Arn') return arn(resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown', id);
+        throw new TemplateError(`${this.input.name}: ${where}: Fn::GetAtt ${logicalId}.${attribute} is not supported locally`);
+    }
+  }
+
+  // ---------- intrinsic functions ----------
+
+  private pseudo(name: string): string | typeof NO_VALUE | undefined {
+    const { region, accountId, name: stack } = this.input;
+    switch (name) {
+      case 'AWS::Region': return region;
+      case 'AWS::AccountId': return accountId;
+      case 'AWS::StackName': return stack;
+      case 'AWS::StackId': return this.stackId;
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::NoValue': return NO_VALUE;
+      case 'AWS::NotificationARNs': return '';
+      default: return undefined;
+    }
+  }
+
+  private ref(name: string, where: string): Json {
+    const pseudo = this.pseudo(name);
+    if (pseudo !== undefined) return pseudo;
+    if (name in this.parameters) return this.parameters[name];
+    if (name in this.template.Resources) return this.physicalId(name);
+    throw new TemplateError(`${this.input.name}: ${where}: Ref to unknown ${name}`);
+  }
+
+  private sub(text: string, vars: Record<string, Json>, where: string): string {
+    return text.replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
+      if (expression.startsWith('!')) return '${' + expression.slice(1) + '}';
+      if (expression in vars) return String(vars[expression]);
+      const dot = expression.indexOf('.');
+      if (dot > 0 && !(expression in this.parameters) && this.pseudo(expression) === undefined) {
+        return this.attribute(expression.slice(0, dot), expression.slice(dot + 1), where);
+      }
+      const value = this.ref(expression, where);
+      if (Array.isArray(value)) throw new TemplateError(`${this.input.name}: ${where}: \${${expression}} is a list in Fn::Sub ${whole}`);
+      return String(value);
+    });
+  }
+
+  /** Resolves intrinsics recursively; AWS::NoValue removes the key or list item that holds it. */
+  value(node: Json, where: string): Json {
+    const out = this.evaluate(node, where);
+    return out === NO_VALUE ? undefined : out;
+  }
+
+  private evaluate(node: Json, where: string): Json {
+    if (Array.isArray(node)) {
+      return node.map((item, i) => this.evaluate(item, `${where}[${i}]`)).filter((item) => item !== NO_VALUE);
+    }
+    if (node === null || typeof node !== 'object') return node;
+    const entries = Object.entries(node as Record<string, Json>);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0]!;
+      const fn = this.intrinsic(key, arg, where);
+      if (fn !== NOT_INTRINSIC) return fn;
+    }
+    const out: Record<string, Json> = {};
+    for (const [key, child] of entries) {
+      const value = this.evaluate(child, `${where}.${key}`);
+      if (value !== NO_VALUE) out[key] = value;
+    }
+    return out;
+  }
+
+  private intrinsic(key: string, arg: Json, where: string): Json {
+    const list = (value: Json): Json[] => {
+      const v = this.evaluate(value, where);
+      if (!Array.isArray(v)) throw new TemplateError(`${this.input.name}: ${where}: ${key} expects a list`);
+      return v;
+    };
+    switch (key) {
+      case 'Ref': return this.ref(String(arg), where);
+      case 'Condition': return this.condition(String(arg));
+      case 'Fn::GetAtt': {
+        const [logicalId, attribute] = Array.isArray(arg) ? arg.map(String) : String(arg).split(/\.(.+)/);
+        return this.attribute(String(logicalId), String(attribute), where);
+      }
+      case 'Fn::Sub': {
+        if (typeof arg === 'string') return this.sub(arg, {}, where);
+        const [text, vars] = arg as [string, Record<string, Json>];
+        const resolvedVars = this.evaluate(vars ?? {}, where) as Record<string, Json>;
+        return this.sub(String(this.evaluate(text, where)), resolvedVars, where);
+      }
+      case 'Fn::Join': {
+        const [separator, items] = arg as [string, Json];
+        return list(items).map(String).join(separator);
+      }
+      case 'Fn::Select': {
+        const [index, items] = arg as [Json, Json];
+        return list(items)[Number(this.evaluate(index, where))];
+      }
+      case 'Fn::Split': {
+        const [separator, text] = arg as [string, Json];
+        return String(this.evaluate(text, where)).split(separator);
+      }
+      case 'Fn::If': {
+        const [name, whenTrue, whenFalse] = arg as [string, Json, Json];
+        return this.evaluate(this.condition(name) ? whenTrue : whenFalse, where);
+      }
+      case 'Fn::Equals': {
+        const [a, b] = list(arg);
+        return String(a) === String(b);
+      }
+      case 'Fn::And': return list(arg).every(Boolean);
+      case 'Fn::Or': return list(arg).some(Boolean);
+      case 'Fn::Not': return !list(arg)[0];
+      case 'Fn::Base64': return Buffer.from(String(this.evaluate(arg, where))).toString('base64');
+      case 'Fn::GetAZs': return ['a', 'b', 'c'].map((az) => `${this.input.region}${az}`);
+      case 'Fn::FindInMap': {
+        const [map, top, second] = list(arg).map(String);
+        const found = this.template.Mappings?.[map!]?.[top!]?.[second!];
+        if (found === undefined) throw new TemplateError(`${this.input.name}: ${where}: Fn::FindInMap ${map}/${top}/${second} not found`);
+        return this.evaluate(found, where);
+      }
+      case 'Fn::ToJsonString': return JSON.stringify(this.evaluate(arg, where));
+      case 'Fn::ImportValue': throw new TemplateError(`${this.input.name}: ${where}: Fn::ImportValue is not supported locally; share values through SSM parameters`);
+      default: return NOT_INTRINSIC;
+    }
+  }
+}
+
+const NOT_INTRINSIC = Symbol('not an intrinsic');
+
+/** SAM Globals: maps merge key by key (the resource wins), anything else the resource overrides. */
+export function mergeGlobals(globals: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...globals };
+  for (const [key, value] of Object.entries(own)) {
+    const base = out[key];
+    out[key] = isPlainMap(base) && isPlainMap(value) ? mergeGlobals(base, value) : value;
+  }
+  return out;
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  // An intrinsic ({"Ref": …}, {"Fn::If": …}) is a value, not a map to merge into.
+  return !(keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::')));
+}

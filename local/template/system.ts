@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { IdStore } from './ids';
+import { readDeployConfig } from './samconfig';
+import { resolveStack, type ResolvedResource, type ResolvedStack } from './stack';
+
+/** The whole deployable system: the auth stack, then the API stack reading the SSM parameters it publishes. */
+export interface System {
+  rootDir: string;
+  region: string;
+  accountId: string;
+  auth: ResolvedStack;
+  api: ResolvedStack;
+  /** Every SSM parameter the stacks publish (name → value): the local Parameter Store. */
+  ssm: Record<string, string>;
+}
+
+export interface SystemOptions {
+  rootDir: string;
+  /** Persists physical ids (pool id, client ids and secrets…); omit for throw-away ids. */
+  ids?: IdStore;
+  region?: string;
+  authStackName?: string;
+  apiStackName?: string;
+  /** Applied over samconfig.toml's parameter_overrides, like `sam deploy --parameter-overrides`. */
+  authParameters?: Record<string, string>;
+  apiParameters?: Record<string, string>;
+}
+
+/** Account id of the local twin: recognisably not a real account. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export const AUTH_TEMPLATE = 'auth-stack/template.yaml';
+export const API_TEMPLATE = 'api-stack/template.yaml';
+
+export function loadSystem(options: SystemOptions): System {
+  const samconfig = join(options.rootDir, 'samconfig.toml');
+  const authConfig = readDeployConfig(samconfig, 'auth');
+  const apiConfig = readDeployConfig(samconfig, 'api');
+  const region = options.region ?? authConfig.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const ids = options.ids ?? new IdStore();
+  const accountId = LOCAL_ACCOUNT_ID;
+  const auth = resolveStack({
+    name: options.authStackName ?? authConfig.stackName ?? 'links-auth',
+    templatePath: join(options.rootDir, AUTH_TEMPLATE),
+    region,
+    accountId,
+    parameterOverrides: { ...authConfig.parameterOverrides, ...options.authParameters },
+    ssm: {},
+    ids,
+  });
+  const ssm = { ...auth.ssmParameters };
+  const api = resolveStack({
+    name: options.apiStackName ?? apiConfig.stackName ?? 'links-api',
+    templatePath: join(options.rootDir, API_TEMPLATE),
+    region,
+    accountId,
+    parameterOverrides: { ...apiConfig.parameterOverrides, ...options.apiParameters },
+    ssm,
+    ids,
+  });
+  Object.assign(ssm, api.ssmParameters);
+  return { rootDir: options.rootDir, region, accountId, auth, api, ssm };
+}
+
+/** All resources of one type across both stacks. */
+export function resourcesOfType(system: System, type: string): ResolvedResource[] {
+  return [system.auth, system.api].flatMap((stack) => Object.values(stack.resources).filter((r) => r.type === type));
+}
+
+/** Where the twin serves what AWS serves at its public endpoints. */
+export interface LocalEndpoints {
+  /** Base URL of the local Cognito (token endpoint, JSON API, JWKS), e.g. http://127.0.0.1:9229 */
+  cognitoUrl: string;
+  /** Base URL of the local API Gateway, e.g. http://127.0.0.1:3000 */
+  apiUrl: string;
+}
+
+/**
+ * Rewrites AWS endpoint URLs in resolved values (outputs, SSM values) to the twin's, so `.local/outputs.json`
+ * reads like the deployed stacks' outputs: the hosted domain and the issuer go to the local Cognito, and
+ * execute-api hosts to the local gateway. Paths (pool id, stage, /oauth2/token) are kept.
+ */
+export function localizeUrl(value: string, system: System, endpoints: LocalEndpoints): string {
+  const region = system.region.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return value
+    .replace(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), endpoints.cognitoUrl)
+    .replace(new RegExp(`^https://cognito-idp\\.${region}\\.amazonaws\\.com`), endpoints.cognitoUrl)
+    .replace(new RegExp(`^https://[a-z0-9]+\\.execute-api\\.${region}\\.amazonaws\\.com`), endpoints.apiUrl)
+    .replace(new RegExp(`^[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), endpoints.cognitoUrl.replace(/^https?:\/\//, ''));
+}
+
+export function localizeOutputs(outputs: Record<string, string>, system: System, endpoints: LocalEndpoints): Record<string, string> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, localizeUrl(v, system, endpoints)]));
+}
