@@ -56,6 +56,8 @@ export interface LocalCognitoOptions {
   invoker: FunctionInvoker;
   /** Console lines for the person running the twin (e.g. confirmation codes). Never secrets or tokens. */
   log?: (line: string) => void;
+  /** Current time in ms; tests move it to mint tokens that are already expired. Defaults to Date.now. */
+  clock?: () => number;
 }
 
 /** The local API Gateway for the api stack's REST API. */

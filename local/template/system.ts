@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { IdStore } from './ids';
+import { IdStore, idFormats } from './ids';
 import { readDeployConfig } from './samconfig';
 import { resolveStack, type ResolvedResource, type ResolvedStack } from './stack';
 
@@ -12,6 +12,8 @@ export interface System {
   api: ResolvedStack;
   /** Every SSM parameter the stacks publish (name → value): the local Parameter Store. */
   ssm: Record<string, string>;
+  /** Where physical ids and generated secrets live (persisted under .local/ unless fresh). */
+  ids: IdStore;
 }
 
 export interface SystemOptions {
@@ -59,12 +61,23 @@ export function loadSystem(options: SystemOptions): System {
     ids,
   });
   Object.assign(ssm, api.ssmParameters);
-  return { rootDir: options.rootDir, region, accountId, auth, api, ssm };
+  return { rootDir: options.rootDir, region, accountId, auth, api, ssm, ids };
 }
 
 /** All resources of one type across both stacks. */
 export function resourcesOfType(system: System, type: string): ResolvedResource[] {
   return [system.auth, system.api].flatMap((stack) => Object.values(stack.resources).filter((r) => r.type === type));
+}
+
+/**
+ * The secret of an app client with GenerateSecret, the same value `Fn::GetAtt Client.ClientSecret` gives,
+ * stable across restarts like its id. Undefined for clients without a secret.
+ */
+export function clientSecretOf(system: System, client: ResolvedResource): string | undefined {
+  if (client.type !== 'AWS::Cognito::UserPoolClient' || client.properties.GenerateSecret !== true) return undefined;
+  const stack = [system.auth, system.api].find((s) => s.resources[client.logicalId] === client);
+  if (!stack) throw new Error(`${client.logicalId} is not a resource of this system`);
+  return system.ids.get(`${stack.name}/${client.logicalId}/ClientSecret`, idFormats.clientSecret);
 }
 
 /** Where the twin serves what AWS serves at its public endpoints. */
