@@ -1,0 +1,207 @@
+import { join, relative } from 'node:path';
+import { loadSystem, type System } from '../../local/template/system';
+import type { ResolvedStack } from '../../local/template/stack';
+import { apiEvents, ROOT, STACK_KEYS, type StackKey } from './model';
+import { probe, PYTHON, run, testWithTool } from './tools';
+
+/**
+ * The real SAM transform (aws-sam-translator, the library CloudFormation's AWS::Serverless transform runs), offline.
+ * test/templates/sam_translate.py applies what runs before it (AWS::LanguageExtensions, `sam package`), and gets
+ * the parameter values CloudFormation would pass: samconfig overrides, SSM-typed parameters resolved through the
+ * auth stack's published parameters (loadSystem).
+ */
+
+interface CfnResource {
+  Type: string;
+  Condition?: string;
+  DependsOn?: string | string[];
+  DeletionPolicy?: unknown;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, unknown>;
+}
+interface Operation {
+  security?: Record<string, unknown[]>[];
+  'x-amazon-apigateway-integration'?: { type?: string; uri?: unknown };
+}
+interface OpenApiBody {
+  openapi?: string;
+  swagger?: string;
+  security?: Record<string, unknown[]>[];
+  paths: Record<string, Record<string, Operation>>;
+  components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+  securityDefinitions?: Record<string, Record<string, unknown>>;
+  'x-amazon-apigateway-gateway-responses'?: Record<string, { responseParameters?: Record<string, unknown>; responseTemplates?: Record<string, string> }>;
+}
+
+const samTranslator = probe('aws-sam-translator (python)', PYTHON, ['-c', 'import samtranslator; print(samtranslator.__version__)']);
+const samTest = testWithTool(samTranslator, 'Install it with `pip install aws-sam-translator` (PYTHON=... picks the interpreter).');
+
+const SCRIPT = join(__dirname, 'sam_translate.py');
+
+function parameterValues(stack: ResolvedStack): Record<string, string> {
+  return Object.fromEntries(Object.entries(stack.parameters).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+}
+
+async function translate(system: System, stack: ResolvedStack): Promise<CfnTemplate> {
+  const request = { template: stack.templatePath, parameters: parameterValues(stack), region: system.region };
+  const result = await run(PYTHON, [SCRIPT], { input: JSON.stringify(request), cwd: ROOT });
+  if (result.code !== 0) throw new Error(`SAM transform of ${relative(ROOT, stack.templatePath)} failed (exit ${result.code}):\n${result.stderr}`);
+  return JSON.parse(result.stdout) as CfnTemplate;
+}
+
+/** Resolves what the transform leaves for CloudFormation in API definitions: Ref and Fn::Sub of parameters. */
+function resolveParams(value: unknown, params: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveParams(v, params));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const [only] = entries;
+  if (entries.length === 1 && only && only[0] === 'Ref' && typeof only[1] === 'string' && only[1] in params) return params[only[1]];
+  if (entries.length === 1 && only && only[0] === 'Fn::Sub' && typeof only[1] === 'string') {
+    return only[1].replace(/\$\{([^}!]+)\}/g, (whole, name: string) => params[name] ?? whole);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolveParams(v, params)]));
+}
+
+/** How API Gateway imports a method from the OpenAPI body: its AuthorizationType and scopes. */
+function authorizationOf(body: OpenApiBody, operation: Operation): { type: string; authorizer?: string; scopes: unknown[] } {
+  const security = operation.security ?? body.security ?? [];
+  if (security.length === 0) return { type: 'NONE', scopes: [] };
+  if (security.length > 1) throw new Error(`more than one security requirement: ${JSON.stringify(security)}`);
+  const requirement = Object.entries(security[0]!);
+  if (requirement.length === 0) return { type: 'NONE', scopes: [] };
+  if (requirement.length > 1) throw new Error(`more than one scheme in one requirement: ${JSON.stringify(security)}`);
+  const [name, scopes] = requirement[0]!;
+  const scheme = body.components?.securitySchemes?.[name] ?? body.securityDefinitions?.[name];
+  if (!scheme) {
+    if (name === 'NONE') return { type: 'NONE', scopes: [] };
+    throw new Error(`security requirement names undefined scheme ${name}`);
+  }
+  const authType = String(scheme['x-amazon-apigateway-authtype'] ?? '').toLowerCase();
+  const type = authType === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : authType === 'awssigv4' ? 'AWS_IAM' : authType === 'custom' ? 'CUSTOM' : `unknown(${authType})`;
+  return { type, authorizer: name, scopes };
+}
+
+const ofType = (t: CfnTemplate, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+describe('SAM transform (aws-sam-translator, offline)', () => {
+  // PreSignUp is behind AutoConfirm: turn it on so the conditional function goes through the transform too.
+  const system = loadSystem({ rootDir: ROOT, authParameters: { AllowSelfSignUp: 'true', AutoConfirmSelfSignUp: 'true' } });
+  const output: Partial<Record<StackKey, CfnTemplate>> = {};
+  const translated = (stack: StackKey): CfnTemplate => {
+    const t = output[stack];
+    if (!t) throw new Error(`the ${stack} stack was not translated (see the first failure)`);
+    return t;
+  };
+
+  beforeAll(async () => {
+    if (!samTranslator.ok) return;
+    const results = await Promise.allSettled(STACK_KEYS.map((key) => translate(system, system[key])));
+    results.forEach((result, i) => { if (result.status === 'fulfilled') output[STACK_KEYS[i]!] = result.value; });
+  }, 120_000);
+
+  for (const stack of STACK_KEYS) {
+    samTest(`${stack} stack: the transform accepts the template`, async () => {
+      if (!output[stack]) await translate(system, system[stack]); // rethrows the transform's own error
+      expect(ofType(translated(stack), 'AWS::Lambda::Function').length).toBeGreaterThan(0);
+      const serverless = Object.values(translated(stack).Resources).filter((r) => r.Type.startsWith('AWS::Serverless::'));
+      expect(serverless).toEqual([]);
+    });
+  }
+
+  samTest('AWS::LanguageExtensions step resolved the table DeletionPolicy / UpdateReplacePolicy to the parameter', () => {
+    const table = ofType(translated('api'), 'AWS::DynamoDB::Table');
+    expect(table.length).toBe(1);
+    const [, resource] = table[0]!;
+    expect(resource.DeletionPolicy).toBe(system.api.parameters.TableRetention);
+    expect((resource as { UpdateReplacePolicy?: unknown }).UpdateReplacePolicy).toBe(system.api.parameters.TableRetention);
+  });
+
+  samTest('no stage named "Stage" (OpenApiVersion 3.0): one stage, the StageName parameter', () => {
+    const t = translated('api');
+    const stages = ofType(t, 'AWS::ApiGateway::Stage').map(([, r]) => resolveParams(r.Properties?.StageName, parameterValues(system.api)));
+    const deploymentStages = ofType(t, 'AWS::ApiGateway::Deployment').map(([, r]) => r.Properties?.StageName).filter((s) => s !== undefined);
+    expect(stages).toEqual([system.api.parameters.StageName]);
+    expect(stages).not.toContain('Stage');
+    expect(deploymentStages).toEqual([]);
+  });
+
+  describe('REST API methods', () => {
+    const body = (): OpenApiBody => {
+      const apis = ofType(translated('api'), 'AWS::ApiGateway::RestApi');
+      expect(apis.length).toBe(1);
+      return resolveParams(apis[0]![1].Properties?.Body, parameterValues(system.api)) as OpenApiBody;
+    };
+    const routes = () => Object.values(system.api.resources)
+      .filter((r) => r.type === 'AWS::Serverless::Function')
+      .flatMap((fn) => apiEvents(fn.properties).map((e) => ({ fn: fn.logicalId, ...e })));
+
+    samTest('the body is OpenAPI 3.0 and holds exactly the template routes plus one OPTIONS per path', () => {
+      const b = body();
+      expect(b.openapi).toMatch(/^3\.0/);
+      expect(b.swagger).toBeUndefined();
+      const methods = Object.entries(b.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+      const expected = [...routes().map((r) => `${r.method.toUpperCase()} ${r.path}`), ...new Set(routes().map((r) => `OPTIONS ${r.path}`))].sort();
+      expect(methods).toEqual(expected);
+    });
+
+    samTest('OPTIONS (CORS preflight) methods have AuthorizationType NONE', () => {
+      const b = body();
+      const preflights = Object.entries(b.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([m]) => m === 'options').map(([, op]) => ({ path, ...authorizationOf(b, op), integration: op['x-amazon-apigateway-integration']?.type })));
+      expect(preflights.length).toBe(Object.keys(b.paths).length);
+      for (const p of preflights) expect(p).toEqual({ path: p.path, type: 'NONE', scopes: [], integration: 'mock' });
+    });
+
+    samTest('every other method is COGNITO_USER_POOLS with exactly its route\'s scopes', () => {
+      const b = body();
+      for (const route of routes()) {
+        const op = b.paths[route.path]?.[route.method];
+        expect(op).toBeDefined();
+        const auth = authorizationOf(b, op!);
+        const expectedScopes = (route.auth?.AuthorizationScopes as unknown[] | undefined) ?? [];
+        expect({ route: `${route.method.toUpperCase()} ${route.path}`, type: auth.type, authorizer: auth.authorizer, scopes: auth.scopes })
+          .toEqual({ route: `${route.method.toUpperCase()} ${route.path}`, type: 'COGNITO_USER_POOLS', authorizer: 'CognitoAuthorizer', scopes: expectedScopes });
+        expect(op!['x-amazon-apigateway-integration']?.type).toBe('aws_proxy');
+        expect(JSON.stringify(op!['x-amazon-apigateway-integration']?.uri)).toContain(`\${${route.fn}.Arn}`);
+      }
+    });
+
+    samTest('the Cognito authorizer points at the user pool the auth stack published (SSM hand-off)', () => {
+      const scheme = body().components?.securitySchemes?.CognitoAuthorizer;
+      expect(scheme?.['x-amazon-apigateway-authorizer']).toEqual({ type: 'cognito_user_pools', providerARNs: [system.auth.outputs.UserPoolArn] });
+      expect(scheme).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+    });
+
+    samTest('gateway responses UNAUTHORIZED, ACCESS_DENIED, DEFAULT_4XX, DEFAULT_5XX carry Access-Control-Allow-Origin', () => {
+      const responses = body()['x-amazon-apigateway-gateway-responses'] ?? {};
+      for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
+        const response = responses[type];
+        expect({ type, origin: response?.responseParameters?.['gatewayresponse.header.Access-Control-Allow-Origin'] })
+          .toEqual({ type, origin: `'${system.api.parameters.CorsAllowOrigin}'` });
+        expect(response?.responseTemplates?.['application/json']).toContain('$context.error.messageString');
+      }
+    });
+  });
+
+  samTest('functions come out as arm64 nodejs24.x Lambdas with their handlers', () => {
+    for (const stack of STACK_KEYS) {
+      for (const [id, fn] of ofType(translated(stack), 'AWS::Lambda::Function')) {
+        expect({ id, runtime: fn.Properties?.Runtime, arch: fn.Properties?.Architectures }).toEqual({ id, runtime: 'nodejs24.x', arch: ['arm64'] });
+        expect(fn.Properties?.Handler).toMatch(/^[\w/.-]+\.\w+$/);
+      }
+    }
+  });
+
+  // Access logging on a REST API stage needs the account's CloudWatch Logs role (AWS::ApiGateway::Account), or
+  // CloudFormation fails the stage with "CloudWatch Logs role ARN must be set in account settings to enable
+  // logging". It is one setting per account and region: the auth stack (deployed first, once) owns it, and no API
+  // stack may set it, or each would overwrite it and deleting one would break logging for the others.
+  samTest('the account-wide API Gateway logs role is set by the auth stack only, before any API stage logs', () => {
+    expect(ofType(translated('auth'), 'AWS::ApiGateway::Account').map(([id]) => id)).toEqual(['ApiGatewayAccount']);
+    expect(ofType(translated('api'), 'AWS::ApiGateway::Account')).toEqual([]);
+    expect(ofType(translated('api'), 'AWS::ApiGateway::Stage').filter(([, s]) => s.Properties?.AccessLogSetting).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,293 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { readDeployConfig } from '../../local/template/samconfig';
+import type { ResolvedResource } from '../../local/template/stack';
+import { loadSystem } from '../../local/template/system';
+import { apiEvents, buildProperties, entryBasename, entryFile, entryPoints, listFunctions, rawTemplate, ROOT } from './model';
+
+/**
+ * How the two stacks fit together and what each promises, checked on the templates as deployed with samconfig.toml
+ * (loadSystem: parameters, SSM hand-off, intrinsics, Globals) and, where a Condition could hide something, on the
+ * raw templates.
+ */
+
+const system = loadSystem({ rootDir: ROOT });
+const { auth, api } = system;
+const samconfig = join(ROOT, 'samconfig.toml');
+
+const ofType = (type: string): ResolvedResource[] => Object.values(api.resources).filter((r) => r.type === type);
+const only = (type: string): ResolvedResource => {
+  const found = ofType(type);
+  expect(found.map((r) => r.logicalId)).toHaveLength(1);
+  return found[0]!;
+};
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+
+const STANDARD_SCOPES = ['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin'];
+const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+
+const resourceServer = () => only('AWS::Cognito::UserPoolResourceServer');
+const identifier = () => String(resourceServer().properties.Identifier);
+const customScopes = () => (resourceServer().properties.Scopes as { ScopeName: string }[]).map((s) => `${identifier()}/${s.ScopeName}`);
+const clients = () => ofType('AWS::Cognito::UserPoolClient');
+const client = (logicalId: string) => {
+  const found = api.resources[logicalId];
+  if (!found || found.type !== 'AWS::Cognito::UserPoolClient') throw new Error(`no app client ${logicalId} in the api stack`);
+  return found;
+};
+const functions = () => Object.values(api.resources).filter((r) => r.type === 'AWS::Serverless::Function');
+const routes = () => functions().flatMap((fn) => apiEvents(fn.properties).map((e) => ({ fn, ...e })));
+const linksApi = () => only('AWS::Serverless::Api');
+
+describe('SSM hand-off between the stacks', () => {
+  const ssmTyped = Object.entries(rawTemplate('api').Parameters ?? {}).filter(([, p]) => /^AWS::SSM::Parameter::Value</.test(p.Type));
+
+  test('the api stack has SSM-typed parameters for the pool id and ARN', () => {
+    expect(ssmTyped.map(([name]) => name).sort()).toEqual(['UserPoolArn', 'UserPoolId']);
+  });
+
+  test('their defaults are names the auth stack publishes (under its samconfig stack name)', () => {
+    const published = Object.keys(auth.ssmParameters);
+    for (const [name, spec] of ssmTyped) expect({ name, default: spec.Default, published: published.includes(String(spec.Default)) }).toEqual({ name, default: spec.Default, published: true });
+  });
+
+  test('samconfig overrides, if any, name published parameters too', () => {
+    const overrides = readDeployConfig(samconfig, 'api').parameterOverrides;
+    for (const [name] of ssmTyped) {
+      if (overrides[name] === undefined) continue;
+      expect({ name, override: overrides[name], published: overrides[name]! in auth.ssmParameters }).toEqual({ name, override: overrides[name], published: true });
+    }
+  });
+
+  test('each parameter receives the right value (id to UserPoolId, ARN to UserPoolArn)', () => {
+    expect(api.parameters.UserPoolId).toBe(auth.outputs.UserPoolId);
+    expect(api.parameters.UserPoolArn).toBe(auth.outputs.UserPoolArn);
+  });
+
+  test('the auth stack publishes the pool id, ARN, issuer and token URL under /<stack name>/', () => {
+    expect(Object.keys(auth.ssmParameters).sort()).toEqual(
+      ['CognitoIssuerUrl', 'CognitoTokenUrl', 'CognitoUserPoolArn', 'CognitoUserPoolId'].map((n) => `/${auth.name}/${n}`),
+    );
+    expect(auth.ssmParameters[`/${auth.name}/CognitoIssuerUrl`]).toBe(auth.outputs.IssuerUrl);
+    expect(auth.ssmParameters[`/${auth.name}/CognitoTokenUrl`]).toBe(auth.outputs.TokenUrl);
+  });
+});
+
+describe('scopes', () => {
+  test('the resource server defines read and write', () => {
+    expect(customScopes().sort()).toEqual([`${identifier()}/read`, `${identifier()}/write`]);
+  });
+
+  test('every route scope is aws.cognito.signin.user.admin or a scope of the resource server', () => {
+    const allowed = [...customScopes(), USER_ADMIN_SCOPE];
+    for (const route of routes()) {
+      for (const scope of list(route.auth?.AuthorizationScopes)) {
+        expect({ route: `${route.method} ${route.path}`, scope, known: allowed.includes(scope) }).toEqual({ route: `${route.method} ${route.path}`, scope, known: true });
+      }
+    }
+  });
+
+  test('routes with scopes name their authorizer explicitly (SAM ignores scopes otherwise; cfn-lint E0001)', () => {
+    for (const route of routes().filter((r) => r.auth?.AuthorizationScopes !== undefined)) {
+      expect({ route: `${route.method} ${route.path}`, authorizer: route.auth?.Authorizer }).toEqual({ route: `${route.method} ${route.path}`, authorizer: 'CognitoAuthorizer' });
+    }
+  });
+
+  test('read routes accept read, write routes accept write (and users), /me takes an ID token (no scopes)', () => {
+    const byRoute = Object.fromEntries(routes().map((r) => [`${r.method.toUpperCase()} ${r.path}`, list(r.auth?.AuthorizationScopes).sort()]));
+    const read = [`${identifier()}/read`, USER_ADMIN_SCOPE].sort();
+    const write = [`${identifier()}/write`, USER_ADMIN_SCOPE].sort();
+    for (const [route, scopes] of Object.entries(byRoute)) {
+      const expected = route === 'GET /me' ? [] : route.startsWith('GET ') ? read : write;
+      expect({ route, scopes }).toEqual({ route, scopes: expected });
+    }
+    expect(Object.keys(byRoute)).toContain('GET /me');
+  });
+
+  test("every client's AllowedOAuthScopes are resource-server or standard scopes", () => {
+    const allowed = [...customScopes(), ...STANDARD_SCOPES];
+    for (const c of clients()) {
+      const unknown = list(c.properties.AllowedOAuthScopes).filter((s) => !allowed.includes(s));
+      expect({ client: c.logicalId, unknown }).toEqual({ client: c.logicalId, unknown: [] });
+    }
+  });
+
+  test('clients with custom scopes DependsOn the resource server (the scopes must exist first)', () => {
+    for (const c of clients()) {
+      if (!list(c.properties.AllowedOAuthScopes).some((s) => customScopes().includes(s))) continue;
+      expect({ client: c.logicalId, dependsOn: c.dependsOn.includes(resourceServer().logicalId) }).toEqual({ client: c.logicalId, dependsOn: true });
+    }
+  });
+
+  test('the read-only client has the read scope and no write scope', () => {
+    expect(list(client('ReadOnlyClient').properties.AllowedOAuthScopes)).toEqual([`${identifier()}/read`]);
+  });
+
+  test('the M2M clients use client_credentials with a secret', () => {
+    for (const id of ['M2MClient', 'ReadOnlyClient']) {
+      const { properties: p } = client(id);
+      expect({ id, flows: p.AllowedOAuthFlows, secret: p.GenerateSecret, oauth: p.AllowedOAuthFlowsUserPoolClient })
+        .toEqual({ id, flows: ['client_credentials'], secret: true, oauth: true });
+    }
+    expect(list(client('M2MClient').properties.AllowedOAuthScopes).sort()).toEqual(customScopes().sort());
+  });
+});
+
+describe('user client', () => {
+  const p = () => client('UserClient').properties;
+  test('hides user existence, revokes tokens, has a secret', () => {
+    expect({ prevent: p().PreventUserExistenceErrors, revocation: p().EnableTokenRevocation, secret: p().GenerateSecret })
+      .toEqual({ prevent: 'ENABLED', revocation: true, secret: true });
+  });
+  test('allows password, admin password, SRP and refresh sign-in', () => {
+    expect(list(p().ExplicitAuthFlows).sort()).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+  });
+  test('authorization-code flow with openid, email and the custom scopes, via the Cognito hosted UI', () => {
+    expect(p().AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(list(p().AllowedOAuthFlows)).toEqual(['code']);
+    expect(list(p().AllowedOAuthScopes)).toEqual(expect.arrayContaining(['openid', 'email', ...customScopes()]));
+    expect(list(p().SupportedIdentityProviders)).toContain('COGNITO');
+    expect(list(p().CallbackURLs).length).toBeGreaterThan(0);
+  });
+});
+
+describe('REST API', () => {
+  test('CORS preflight is unauthenticated while every route has the Cognito authorizer by default', () => {
+    const auth = linksApi().properties.Auth as Record<string, unknown>;
+    expect(auth.DefaultAuthorizer).toBe('CognitoAuthorizer');
+    expect(auth.AddDefaultAuthorizerToCorsPreflight).toBe(false);
+    expect(Object.keys(auth.Authorizers as object)).toEqual(['CognitoAuthorizer']);
+    expect(linksApi().properties.Cors).toBeDefined();
+  });
+
+  test("the authorizer is the shared pool, reading the Authorization header", () => {
+    const authorizer = (linksApi().properties.Auth as { Authorizers: Record<string, Record<string, unknown>> }).Authorizers.CognitoAuthorizer;
+    expect(authorizer).toEqual({ UserPoolArn: auth.outputs.UserPoolArn, Identity: { Header: 'Authorization' } });
+  });
+
+  test("OpenApiVersion is the string '3.0' (no extra \"Stage\" stage)", () => {
+    expect(linksApi().properties.OpenApiVersion).toBe('3.0');
+  });
+
+  test('every route is served by the LinksApi', () => {
+    for (const route of routes()) {
+      expect({ fn: route.fn.logicalId, api: route.fn.properties.Events && (route.fn.properties.Events as Record<string, { Properties: { RestApiId: unknown } }>)[route.name]?.Properties.RestApiId })
+        .toEqual({ fn: route.fn.logicalId, api: linksApi().physicalId });
+    }
+  });
+
+  test('gateway responses UNAUTHORIZED, ACCESS_DENIED, DEFAULT_4XX, DEFAULT_5XX have CORS and the real message', () => {
+    const responses = linksApi().properties.GatewayResponses as Record<string, { ResponseParameters?: { Headers?: Record<string, string> }; ResponseTemplates?: Record<string, string> }>;
+    const cors = (linksApi().properties.Cors as { AllowOrigin: string }).AllowOrigin;
+    for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
+      expect({ type, origin: responses[type]?.ResponseParameters?.Headers?.['Access-Control-Allow-Origin'], template: responses[type]?.ResponseTemplates?.['application/json'] })
+        .toEqual({ type, origin: cors, template: '{"message":$context.error.messageString}' });
+    }
+  });
+});
+
+describe('functions (both stacks, including conditional ones)', () => {
+  const all = listFunctions();
+
+  test('there are functions in both stacks', () => {
+    expect(new Set(all.map((f) => f.stack))).toEqual(new Set(['auth', 'api']));
+  });
+
+  test.each(all.map((f) => [`${f.stack}/${f.logicalId}`, f] as const))('%s: nodejs24.x on arm64, built by esbuild with Minify and Sourcemap', (_, fn) => {
+    expect({ runtime: fn.properties.Runtime, arch: fn.properties.Architectures, build: fn.metadata.BuildMethod, minify: buildProperties(fn).Minify, sourcemap: buildProperties(fn).Sourcemap })
+      .toEqual({ runtime: 'nodejs24.x', arch: ['arm64'], build: 'esbuild', minify: true, sourcemap: true });
+  });
+
+  test.each(all.map((f) => [`${f.stack}/${f.logicalId}`, f] as const))('%s: Handler matches its one EntryPoint, which exists', (_, fn) => {
+    const entries = entryPoints(fn);
+    expect(entries).toHaveLength(1);
+    const entry = entries[0]!;
+    expect(fn.handlerModule).toBe(entryBasename(entry));
+    const file = entryFile(fn, entry);
+    if (!file) throw new Error(`${fn.stack}/${fn.logicalId}: entry ${entry} (from ${relative(ROOT, fn.codeDir) || '.'}) does not exist`);
+    // sam build installs the CodeUri's package.json dependencies before bundling.
+    expect(existsSync(join(fn.codeDir, 'package.json'))).toBe(true);
+  });
+
+  test('no function brings its own Role (SAM would ignore Policies)', () => {
+    for (const fn of all) expect({ fn: fn.logicalId, role: fn.properties.Role }).toEqual({ fn: fn.logicalId, role: undefined });
+  });
+});
+
+describe('least privilege', () => {
+  const table = () => only('AWS::DynamoDB::Table');
+  const tableArn = () => `arn:aws:dynamodb:${system.region}:${system.accountId}:table/${table().physicalId}`;
+
+  test('every policy statement allows named DynamoDB actions on the table ARN only', () => {
+    for (const fn of functions()) {
+      for (const policy of (fn.properties.Policies as unknown[] | undefined) ?? []) {
+        expect({ fn: fn.logicalId, inline: typeof policy === 'object' && policy !== null && 'Statement' in policy }).toEqual({ fn: fn.logicalId, inline: true });
+        for (const statement of (policy as { Statement: Record<string, unknown>[] }).Statement) {
+          const actions = list(statement.Action);
+          expect({ fn: fn.logicalId, effect: statement.Effect, resource: list(statement.Resource), notAction: statement.NotAction, notResource: statement.NotResource })
+            .toEqual({ fn: fn.logicalId, effect: 'Allow', resource: [tableArn()], notAction: undefined, notResource: undefined });
+          expect({ fn: fn.logicalId, bad: actions.filter((a) => !/^dynamodb:[A-Za-z]+$/.test(a)) }).toEqual({ fn: fn.logicalId, bad: [] });
+        }
+      }
+    }
+    // and as written: the table's own ARN, not a hand-built string
+    const raw = rawTemplate('api').Resources;
+    for (const fn of functions()) {
+      for (const policy of (raw[fn.logicalId]?.Properties?.Policies as { Statement: { Resource: unknown }[] }[] | undefined) ?? []) {
+        for (const s of policy.Statement) expect(s.Resource).toEqual({ 'Fn::GetAtt': [table().logicalId, 'Arn'] });
+      }
+    }
+  });
+
+  test('the /me function has no policy at all (it reads only the verified claims)', () => {
+    const me = routes().filter((r) => r.path === '/me').map((r) => r.fn);
+    expect(me).toHaveLength(1);
+    expect(me[0]!.properties.Policies).toBeUndefined();
+  });
+
+  test('auth stack functions have no policies', () => {
+    for (const fn of listFunctions(['auth'])) expect({ fn: fn.logicalId, policies: fn.properties.Policies }).toEqual({ fn: fn.logicalId, policies: undefined });
+  });
+});
+
+describe('outputs', () => {
+  test('auth stack: UserPoolId, UserPoolArn, TokenUrl, IssuerUrl', () => {
+    expect(Object.keys(auth.outputs)).toEqual(expect.arrayContaining(['UserPoolId', 'UserPoolArn', 'TokenUrl', 'IssuerUrl']));
+    const poolId = auth.outputs.UserPoolId!;
+    expect(auth.outputs.UserPoolArn).toBe(`arn:aws:cognito-idp:${system.region}:${system.accountId}:userpool/${poolId}`);
+    expect(auth.outputs.IssuerUrl).toBe(`https://cognito-idp.${system.region}.amazonaws.com/${poolId}`);
+    expect(auth.outputs.TokenUrl).toMatch(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${system.region}\\.amazoncognito\\.com/oauth2/token$`));
+  });
+
+  test('api stack: ApiUrl, M2MClientId, ReadOnlyClientId, UserClientId, ResourceServerId, TableName', () => {
+    expect(Object.keys(api.outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'M2MClientId', 'ReadOnlyClientId', 'UserClientId', 'ResourceServerId', 'TableName']));
+    expect(api.outputs.ApiUrl).toBe(`https://${linksApi().physicalId}.execute-api.${system.region}.amazonaws.com/${api.parameters.StageName}/`);
+    expect(api.outputs.M2MClientId).toBe(client('M2MClient').physicalId);
+    expect(api.outputs.ReadOnlyClientId).toBe(client('ReadOnlyClient').physicalId);
+    expect(api.outputs.UserClientId).toBe(client('UserClient').physicalId);
+    expect(api.outputs.ResourceServerId).toBe(identifier());
+    expect(api.outputs.TableName).toBe(only('AWS::DynamoDB::Table').physicalId);
+  });
+});
+
+describe('table', () => {
+  test('on-demand, point-in-time recovery, server-side encryption', () => {
+    const p = only('AWS::DynamoDB::Table').properties;
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.ProvisionedThroughput).toBeUndefined();
+    expect(p.PointInTimeRecoverySpecification).toMatchObject({ PointInTimeRecoveryEnabled: true });
+    expect(p.SSESpecification).toMatchObject({ SSEEnabled: true });
+  });
+
+  test('a parameterised DeletionPolicy comes with AWS::LanguageExtensions listed before the SAM transform', () => {
+    const raw = rawTemplate('api');
+    const dynamicPolicies = Object.values(raw.Resources).some((r) => {
+      const attrs = r as { DeletionPolicy?: unknown; UpdateReplacePolicy?: unknown };
+      return typeof (attrs.DeletionPolicy ?? '') !== 'string' || typeof (attrs.UpdateReplacePolicy ?? '') !== 'string';
+    });
+    if (!dynamicPolicies) return;
+    const transforms = list(raw.Transform);
+    expect(transforms).toContain('AWS::LanguageExtensions');
+    expect(transforms.indexOf('AWS::LanguageExtensions')).toBeLessThan(transforms.indexOf('AWS::Serverless-2016-10-31'));
+  });
+});
