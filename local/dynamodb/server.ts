@@ -59,7 +59,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         await client.send(new ListTablesCommand({}));
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${String(error)}\n${output.trim()}`);
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${String(error)}\n${output.trim()}`, { cause: error });
         await new Promise((r) => setTimeout(r, 100));
       }
     }

@@ -1,0 +1,10 @@
+import { apiHandler } from '../lib/apiHandler';
+import { noContent } from '../lib/http';
+import { LinkTagEventSchema } from '../links/schemas';
+import { tagLink } from '../links/service';
+
+/** PUT /links/{linkId}/tags/{tag}: idempotent. */
+export const handler = apiHandler(LinkTagEventSchema, async ({ event, principal }) => {
+  await tagLink(principal.sub, event.pathParameters.linkId, event.pathParameters.tag);
+  return noContent();
+});

@@ -1,0 +1,71 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { CognitoClaimsSchema } from '../links/schemas';
+import { BadRequestError, UnauthorizedError } from './errors';
+import { errorResponse, type ApiResponse } from './http';
+import { logger } from './logger';
+import { principalFromClaims, principalLogKeys, type Principal } from './principal';
+import { classifyIssues } from './validation';
+
+export type ApiGatewayHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ApiResponse>;
+
+export interface ApiRequest<Event> {
+  /** The whole proxy event, parsed: body, path and query hold validated, typed values. */
+  event: Event;
+  principal: Principal;
+}
+
+/** `GET /links/{linkId}`: the route template, not the concrete path, so log lines group by route. */
+function routeOf(event: APIGatewayProxyEvent): string {
+  return `${String(event.httpMethod)} ${String(event.resource)}`;
+}
+
+function authenticate(event: APIGatewayProxyEvent): Principal {
+  const claims = CognitoClaimsSchema.safeParse(event.requestContext?.authorizer?.claims);
+  if (!claims.success) {
+    // Only reachable if the function is invoked without the Cognito authorizer in front of it.
+    logger.warn('Request without usable authorizer claims', { fields: claims.error.issues.map((issue) => issue.path.map(String).join('.')) });
+    throw new UnauthorizedError();
+  }
+  return principalFromClaims(claims.data);
+}
+
+function parseEvent<S extends z.ZodType>(schema: S, event: APIGatewayProxyEvent): z.output<S> {
+  const parsed = schema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const issues = classifyIssues(parsed.error.issues);
+  if (issues.claims.length > 0) {
+    logger.warn('Token claims do not fit this route', { fields: issues.claims });
+    throw new UnauthorizedError();
+  }
+  if (issues.request.length > 0) throw new BadRequestError(issues.request);
+  throw new Error(`Event does not match the API Gateway proxy event schema at: ${issues.envelope.join(', ')}`);
+}
+
+/**
+ * Wraps a route's logic as a Lambda handler: log context and correlation id, principal from the verified
+ * claims, the whole event parsed with `schema`, errors mapped to responses. The event itself, its headers
+ * (Authorization) and body are never logged.
+ */
+export function apiHandler<S extends z.ZodType>(
+  schema: S,
+  handle: (request: ApiRequest<z.output<S>>) => Promise<ApiResponse>,
+): ApiGatewayHandler {
+  return async (event, context) => {
+    logger.addContext(context);
+    logger.setCorrelationId(event.requestContext?.requestId);
+    logger.appendKeys({ route: routeOf(event) });
+    try {
+      const principal = authenticate(event);
+      logger.appendKeys(principalLogKeys(principal));
+      const response = await handle({ event: parseEvent(schema, event), principal });
+      logger.info('Request handled', { statusCode: response.statusCode });
+      return response;
+    } catch (error) {
+      return errorResponse(error);
+    } finally {
+      // Keys are per request: a warm container must not carry one caller's identity into the next.
+      logger.resetKeys();
+    }
+  };
+}

@@ -1,0 +1,43 @@
+/** One failing input, named the way the client sent it: `body.url`, `query.limit`, `path.linkId`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error whose message is safe to show the caller, with the status it maps to. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: 400 | 401 | 404 | 409,
+    message: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(errors: readonly FieldError[], message = 'Invalid request') {
+    super(400, message, errors);
+  }
+}
+
+export class UnauthorizedError extends HttpError {
+  constructor() {
+    // API Gateway's own wording, so a client sees one message whoever rejects it.
+    super(401, 'Unauthorized');
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message = 'Not found') {
+    super(404, message);
+  }
+}
+
+/** Optimistic-locking retries ran out: the caller may simply retry. */
+export class ConflictError extends HttpError {
+  constructor(message = 'The resource was modified concurrently; please retry') {
+    super(409, message);
+  }
+}

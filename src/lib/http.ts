@@ -1,0 +1,52 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError } from './errors';
+import { logger } from './logger';
+
+export type ApiResponse = APIGatewayProxyResult;
+
+/** Proxy integrations answer CORS themselves: the API's Cors block only covers the preflight. */
+function corsHeaders(): Record<string, string> {
+  const origin = process.env.CORS_ALLOW_ORIGIN;
+  if (!origin) return {};
+  // A specific origin makes the response vary by origin for shared caches.
+  return origin === '*' ? { 'Access-Control-Allow-Origin': '*' } : { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...corsHeaders(), ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function ok(body: unknown): ApiResponse {
+  return json(200, body);
+}
+
+export function created(body: unknown, location: string): ApiResponse {
+  return json(201, body, { Location: location });
+}
+
+export function noContent(): ApiResponse {
+  return { statusCode: 204, headers: corsHeaders(), body: '' };
+}
+
+/** Where a newly created member of the collection at `collectionPath` lives (stage and base path included). */
+export function memberLocation(collectionPath: string, id: string): string {
+  return `${collectionPath.replace(/\/+$/, '')}/${encodeURIComponent(id)}`;
+}
+
+/**
+ * The one mapping from errors to responses: an HttpError says what the caller did wrong; anything else
+ * is ours, logged in full and answered with a message that reveals nothing.
+ */
+export function errorResponse(error: unknown): ApiResponse {
+  if (error instanceof HttpError) {
+    // Field names and our own messages only: no header or body value the caller sent reaches the logs.
+    logger.info('Request rejected', { statusCode: error.statusCode, reason: error.message, errors: error.errors });
+    return json(error.statusCode, error.errors ? { message: error.message, errors: error.errors } : { message: error.message });
+  }
+  logger.error('Unhandled error', error instanceof Error ? error : new Error(String(error)));
+  return json(500, { message: 'Internal server error' });
+}

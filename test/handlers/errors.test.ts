@@ -1,0 +1,74 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { handler as createLink } from '../../src/handlers/createLink';
+import { handler as getLink } from '../../src/handlers/getLink';
+import { handler as listTags } from '../../src/handlers/listTags';
+import { ErrorBodySchema } from '../../src/links/schemas';
+import { useLinksTable } from '../data/linksTable';
+import { apiEvent, claims, invoke } from '../support/apiEvent';
+
+useLinksTable('errors');
+
+const who = claims.machine('errorclient000000000000000');
+
+describe('error mapping', () => {
+  test('no authorizer claims (function reached without the authorizer): 401 Unauthorized', async () => {
+    const event = apiEvent({ method: 'GET', resource: '/tags', claims: who });
+    const withoutAuthorizer = { ...event, requestContext: { ...event.requestContext, authorizer: undefined } } as unknown as APIGatewayProxyEvent;
+
+    const response = await invoke(listTags, withoutAuthorizer);
+
+    expect(response.statusCode).toBe(401);
+    expect(response.body).toEqual({ message: 'Unauthorized' });
+    expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+  });
+
+  test('claims without a sub: 401', async () => {
+    const { sub: _sub, ...withoutSub } = who;
+
+    expect((await invoke(listTags, apiEvent({ method: 'GET', resource: '/tags', claims: withoutSub }))).statusCode).toBe(401);
+  });
+
+  test('a DynamoDB failure is a 500 with a message that reveals nothing', async () => {
+    const table = process.env.TABLE_NAME;
+    process.env.TABLE_NAME = 'table-that-does-not-exist';
+    try {
+      const response = await invoke(listTags, apiEvent({ method: 'GET', resource: '/tags', claims: who }));
+
+      expect(response.statusCode).toBe(500);
+      expect(response.body).toEqual({ message: 'Internal server error' });
+      expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    } finally {
+      process.env.TABLE_NAME = table;
+    }
+  });
+
+  test('an event API Gateway would never send is our problem: 500, not 400', async () => {
+    const event = apiEvent({ method: 'GET', resource: '/links/{linkId}', claims: who, pathParameters: { linkId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
+    const broken = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: 'yesterday' } } as unknown as APIGatewayProxyEvent;
+
+    const response = await invoke(getLink, broken);
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toEqual({ message: 'Internal server error' });
+  });
+
+  test('several bad inputs are all named at once', async () => {
+    const event = apiEvent({
+      method: 'POST',
+      resource: '/links',
+      claims: who,
+      body: { url: 'ftp://example.com', title: '', tags: ['ok', 'NOT OK'], extra: 1, more: 2 },
+    });
+
+    const response = await invoke(createLink, event);
+
+    expect(response.statusCode).toBe(400);
+    expect(ErrorBodySchema.parse(response.body)).toEqual({
+      message: 'Invalid request',
+      errors: expect.any(Array),
+    });
+    expect(ErrorBodySchema.parse(response.body).errors?.map((entry) => entry.field).sort()).toEqual(
+      ['body.extra', 'body.more', 'body.tags[1]', 'body.title', 'body.url'].sort(),
+    );
+  });
+});
