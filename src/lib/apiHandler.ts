@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { parse } from '@aws-lambda-powertools/parser';
+import type * as z from 'zod';
 import { CognitoClaimsSchema } from '../links/schemas';
 import { BadRequestError, UnauthorizedError } from './errors';
 import { errorResponse, type ApiResponse } from './http';
@@ -31,9 +32,10 @@ function authenticate(event: APIGatewayProxyEvent): Principal {
 }
 
 function parseEvent<S extends z.ZodType>(schema: S, event: APIGatewayProxyEvent): z.output<S> {
-  const parsed = schema.safeParse(event);
-  if (parsed.success) return parsed.data;
-  const issues = classifyIssues(parsed.error.issues);
+  const parsed = parse(event, undefined, schema, true);
+  if (parsed.success) return parsed.data as z.output<S>;
+  // Powertools hands zod's own issues on as the cause: paths say whose fault each one is.
+  const issues = classifyIssues(parsed.error.cause as z.core.$ZodIssue[]);
   if (issues.claims.length > 0) {
     logger.warn('Token claims do not fit this route', { fields: issues.claims });
     throw new UnauthorizedError();

@@ -44,7 +44,8 @@ describe('error mapping', () => {
 
   test('an event API Gateway would never send is our problem: 500, not 400', async () => {
     const event = apiEvent({ method: 'GET', resource: '/links/{linkId}', claims: who, pathParameters: { linkId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
-    const broken = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: 'yesterday' } } as unknown as APIGatewayProxyEvent;
+    // The handlers read requestContext.path (for Location); API Gateway always sends it as a string.
+    const broken = { ...event, requestContext: { ...event.requestContext, path: 42 } } as unknown as APIGatewayProxyEvent;
 
     const response = await invoke(getLink, broken);
 
