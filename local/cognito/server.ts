@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalCognito, LocalCognitoOptions } from '../contracts';
+import { cognitoConfig } from './config';
+import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
+import { BodyTooLarge, readBody, sendEmpty, sendJson } from './http';
+import { revoke } from './oauth2/revoke';
+import { token } from './oauth2/token';
+import type { Services } from './services';
+import { Sessions } from './sessions';
+import { Store } from './store';
+import { targets } from './targets';
+import { loadOrCreateKeys, type PoolKeys } from './tokens';
+import { wellKnown } from './wellKnown';
+
+/**
+ * The local Cognito: one HTTP server for the JSON API (`POST /`, X-Amz-Target), the OAuth token and
+ * revoke endpoints, and each pool's discovery documents under its issuer `${url}/${poolId}`. Pools,
+ * clients and resource servers come from the resolved templates; users, keys and refresh tokens from the
+ * state file (or memory).
+ */
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+const AMZ_JSON = 'application/x-amz-json-1.1';
+const OAUTH_JSON = 'application/json;charset=UTF-8';
+
+export async function startCognito(options: LocalCognitoOptions): Promise<LocalCognito> {
+  const config = cognitoConfig(options.system);
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? (() => {});
+  const store = new Store(options.stateFile);
+  store.prune(clock());
+  const keys = new Map<string, PoolKeys>();
+  for (const pool of config.pools.values()) {
+    const state = store.pool(pool.id);
+    const loaded = await loadOrCreateKeys(state.keys);
+    state.keys = loaded.stored;
+    keys.set(pool.id, loaded.keys);
+  }
+  store.save();
+
+  let url = '';
+  const services: Services = {
+    config,
+    store,
+    keys,
+    sessions: new Sessions(),
+    invoker: options.invoker,
+    clock,
+    log,
+    issuerFor: (poolId) => `${url}/${poolId}`,
+  };
+  const server = createServer((request, response) => {
+    handle(services, `${url}/oauth2/token`, request, response).catch((error: unknown) => {
+      log(`Cognito: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) sendJson(response, 500, { __type: 'InternalErrorException', message: internalError().message });
+      else response.destroy();
+    });
+  });
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  url = `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`;
+
+  return {
+    url,
+    tokenUrl: `${url}/oauth2/token`,
+    issuerFor: services.issuerFor,
+    clientSecret: (clientId) => config.clients.get(clientId)?.secret,
+    stop: () => close(server),
+  };
+}
+
+async function handle(s: Services, tokenUrl: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const path = pathOf(request.url);
+  if (path === undefined) return sendJson(response, 400, { message: 'Malformed request URL' });
+  if (request.method === 'OPTIONS') return sendEmpty(response, 204);
+  if (request.method === 'POST' && path === '/') return jsonApi(s, request, response);
+  if (request.method === 'POST' && path === '/oauth2/token') {
+    return oauth(request, response, async (body) => sendJson(response, 200, await token(s, request.headers, body), OAUTH_JSON, NO_STORE));
+  }
+  if (request.method === 'POST' && path === '/oauth2/revoke') {
+    return oauth(request, response, async (body) => {
+      revoke(s, request.headers, body);
+      sendEmpty(response, 200);
+    });
+  }
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const document = wellKnown(s, tokenUrl, path);
+    if (document) return sendJson(response, 200, document);
+  }
+  sendJson(response, 404, { message: `No such endpoint: ${request.method ?? ''} ${path}` });
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '/', 'http://local').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 6749 §5.1: token responses must not be cached. */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+async function jsonApi(s: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    const body = await readJsonBody(request);
+    const header = request.headers['x-amz-target'];
+    const name = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : undefined;
+    const target = name !== undefined && Object.hasOwn(targets, name) ? targets[name] : undefined;
+    if (!target) throw unknownOperation(`Unknown operation ${typeof header === 'string' ? header : '(no X-Amz-Target header)'}`);
+    sendJson(response, 200, await target(s, body), AMZ_JSON);
+  } catch (error) {
+    if (!(error instanceof CognitoError)) throw error;
+    sendJson(response, error.status, { __type: error.type, message: error.message }, AMZ_JSON, { 'x-amzn-errortype': error.type });
+  }
+}
+
+/** A JSON object, or AWS's SerializationException: a client mistake is never a 500. */
+async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readBody(request);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw serialization('Request body is too large');
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw serialization('Request body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw serialization('Request body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+async function oauth(request: IncomingMessage, response: ServerResponse, answer: (body: string) => Promise<void>): Promise<void> {
+  try {
+    let body: string;
+    try {
+      body = await readBody(request);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw new OAuthError('invalid_request');
+      throw error;
+    }
+    await answer(body);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    const challenge: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Basic' } : {};
+    sendJson(response, error.status, { error: error.code }, OAUTH_JSON, challenge);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    // Keep-alive sockets from SDK clients would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}
+
+/** The host to put in URLs: wildcard binds are reached on loopback; IPv6 literals need brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { PoolConfig } from '../config';
+import { hashPassword } from '../crypto';
+import { CognitoError, messages, usernameExists, userNotFound } from '../errors';
+import { assertPasswordAllowed, temporaryPassword } from '../passwordPolicy';
+import { poolById, stateOf, type Services } from '../services';
+import type { UserRecord } from '../store';
+import { runPreSignUp } from '../triggers';
+import { createUserRecord, findUser, userType } from '../users';
+import { assertUsernameAllowed, attributeTypes, attributesFrom, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
+import type { Target } from './target';
+
+const Request = z.object({
+  UserPoolId: required(),
+  Username: required(),
+  UserAttributes: attributeTypes().optional(),
+  ValidationData: attributeTypes().optional(),
+  TemporaryPassword: z.string().optional(),
+  ForceAliasCreation: z.boolean().optional(),
+  MessageAction: z.enum(['RESEND', 'SUPPRESS']).optional(),
+  DesiredDeliveryMediums: z.array(z.enum(['SMS', 'EMAIL'])).optional(),
+  ClientMetadata: stringMap().optional(),
+});
+
+/**
+ * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password valid for the pool's
+ * TemporaryPasswordValidityDays. A generated temporary password is printed (the invitation email's
+ * stand-in) unless MessageAction is SUPPRESS; one the admin chose is never printed. The PreSignUp
+ * trigger runs with triggerSource PreSignUp_AdminCreateUser; AWS ignores its auto-confirm answer here.
+ */
+export const adminCreateUser: Target = async (s, body) => {
+  const request = parseRequest(Request, body);
+  const pool = poolById(s, request.UserPoolId);
+  const state = stateOf(s, pool);
+  const existing = findUser(pool, state, request.Username);
+  if (request.MessageAction === 'RESEND') return { User: userType(await resend(s, pool, existing, request.TemporaryPassword)) };
+  assertUsernameAllowed(pool, request.Username);
+  if (existing) throw usernameExists(messages.userAccountExists);
+  const attributes = attributesFrom(request.UserAttributes);
+  if (usesEmailAsUsername(pool)) delete attributes.email;
+  const password = request.TemporaryPassword ?? temporaryPassword(pool.passwordPolicy);
+  if (request.TemporaryPassword !== undefined) assertPasswordAllowed(password, pool.passwordPolicy, 'temporaryPassword');
+
+  const now = s.clock();
+  const user = createUserRecord(pool, { username: request.Username, attributes, passwordHash: await hashPassword(password), status: 'FORCE_CHANGE_PASSWORD', now });
+  user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
+  const { sub: _sub, ...eventAttributes } = user.attributes;
+  await runPreSignUp(s, pool, {
+    triggerSource: 'PreSignUp_AdminCreateUser',
+    userName: user.username,
+    userAttributes: eventAttributes,
+    validationData: request.ValidationData ? attributesFrom(request.ValidationData) : undefined,
+    clientMetadata: request.ClientMetadata,
+  });
+  if (findUser(pool, state, request.Username)) throw usernameExists(messages.userAccountExists);
+  state.users[user.username] = user;
+  s.store.save();
+  invite(s, pool, user, request.TemporaryPassword === undefined ? password : undefined, request.MessageAction);
+  return { User: userType(user) };
+};
+
+/** MessageAction RESEND: a new temporary password (and validity) for a user who has not signed in yet. */
+async function resend(s: Services, pool: PoolConfig, user: UserRecord | undefined, chosen: string | undefined): Promise<UserRecord> {
+  if (!user) throw userNotFound();
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw new CognitoError('UnsupportedUserStateException', `Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD`);
+  }
+  const password = chosen ?? temporaryPassword(pool.passwordPolicy);
+  if (chosen !== undefined) assertPasswordAllowed(chosen, pool.passwordPolicy, 'temporaryPassword');
+  const now = s.clock();
+  user.passwordHash = await hashPassword(password);
+  user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
+  user.updatedAt = now;
+  s.store.save();
+  invite(s, pool, user, chosen === undefined ? password : undefined, 'RESEND');
+  return user;
+}
+
+/** The invitation email's stand-in. Prints a generated password only: one the admin chose they already know. */
+function invite(s: Services, pool: PoolConfig, user: UserRecord, generated: string | undefined, action: string | undefined): void {
+  const to = user.attributes.email ?? user.username;
+  if (action === 'SUPPRESS') {
+    s.log(`Cognito: created ${to} in ${pool.id}; invitation suppressed (MessageAction=SUPPRESS)`);
+    return;
+  }
+  const days = pool.passwordPolicy.temporaryPasswordValidityDays;
+  s.log(generated
+    ? `Cognito: temporary password for ${to} (user pool ${pool.id}, valid ${days} days): ${generated}`
+    : `Cognito: invitation for ${to} (user pool ${pool.id}) uses the temporary password the administrator set (valid ${days} days)`);
+}

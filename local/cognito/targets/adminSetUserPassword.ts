@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { hashPassword } from '../crypto';
+import { userNotFound } from '../errors';
+import { assertPasswordAllowed } from '../passwordPolicy';
+import { poolById, stateOf } from '../services';
+import { findUser } from '../users';
+import { parseRequest, required } from '../validation';
+import type { Target } from './target';
+
+const Request = z.object({ UserPoolId: required(), Username: required(), Password: required(), Permanent: z.boolean().optional() });
+
+/**
+ * AdminSetUserPassword: Permanent → CONFIRMED (no NEW_PASSWORD_REQUIRED on next sign-in); otherwise a new
+ * temporary password and FORCE_CHANGE_PASSWORD, valid for the pool's TemporaryPasswordValidityDays.
+ */
+export const adminSetUserPassword: Target = async (s, body) => {
+  const request = parseRequest(Request, body);
+  const pool = poolById(s, request.UserPoolId);
+  const user = findUser(pool, stateOf(s, pool), request.Username);
+  if (!user) throw userNotFound();
+  assertPasswordAllowed(request.Password, pool.passwordPolicy);
+  const now = s.clock();
+  user.passwordHash = await hashPassword(request.Password);
+  if (request.Permanent) {
+    user.status = 'CONFIRMED';
+    delete user.temporaryPasswordExpiresAt;
+    delete user.confirmation;
+  } else {
+    user.status = 'FORCE_CHANGE_PASSWORD';
+    user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
+  }
+  user.updatedAt = now;
+  s.store.save();
+  return {};
+};

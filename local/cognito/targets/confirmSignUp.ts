@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { assertSecretHash } from '../auth/secretHash';
+import { safeEqual, sha256 } from '../crypto';
+import { codeMismatch, CognitoError, expiredCode, messages, notAuthorized } from '../errors';
+import { clientById, poolOf, stateOf } from '../services';
+import { findUser } from '../users';
+import { parseRequest, required, stringMap } from '../validation';
+import type { Target } from './target';
+
+const Request = z.object({
+  ClientId: required(),
+  Username: required(),
+  ConfirmationCode: required(),
+  SecretHash: z.string().optional(),
+  ForceAliasCreation: z.boolean().optional(),
+  ClientMetadata: stringMap().optional(),
+});
+
+/**
+ * ConfirmSignUp with the emailed (here: printed) code. Confirming by email code also verifies the email
+ * when the pool auto-verifies it. With PreventUserExistenceErrors an unknown user gets
+ * CodeMismatchException, as AWS documents, instead of revealing that the user does not exist.
+ */
+export const confirmSignUp: Target = async (s, body) => {
+  const request = parseRequest(Request, body);
+  const client = clientById(s, request.ClientId);
+  const pool = poolOf(s, client);
+  const user = findUser(pool, stateOf(s, pool), request.Username);
+  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  if (!user) {
+    // (AWS) the pre-PreventUserExistenceErrors answer for an unknown user.
+    throw client.preventUserExistenceErrors ? codeMismatch() : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+  }
+  if (user.status !== 'UNCONFIRMED') throw notAuthorized(messages.cannotConfirm(user.status));
+  const pending = user.confirmation;
+  if (!pending || !safeEqual(sha256(request.ConfirmationCode.trim()), pending.codeHash)) throw codeMismatch();
+  if (pending.expiresAt <= s.clock()) throw expiredCode();
+
+  user.status = 'CONFIRMED';
+  delete user.confirmation;
+  if (pool.autoVerifiedAttributes.includes('email') && user.attributes.email) user.attributes.email_verified = 'true';
+  user.updatedAt = s.clock();
+  s.store.save();
+  return {};
+};

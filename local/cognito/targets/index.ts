@@ -1,0 +1,35 @@
+import { adminConfirmSignUp } from './adminConfirmSignUp';
+import { adminCreateUser } from './adminCreateUser';
+import { adminDeleteUser } from './adminDeleteUser';
+import { adminGetUser } from './adminGetUser';
+import { adminInitiateAuth } from './adminInitiateAuth';
+import { adminSetUserPassword } from './adminSetUserPassword';
+import { confirmSignUp } from './confirmSignUp';
+import { describeUserPoolClient } from './describeUserPoolClient';
+import { getUser } from './getUser';
+import { globalSignOut } from './globalSignOut';
+import { initiateAuth } from './initiateAuth';
+import { listUserPoolClients } from './listUserPoolClients';
+import { respondToAuthChallenge } from './respondToAuthChallenge';
+import { revokeToken } from './revokeToken';
+import { signUp } from './signUp';
+import type { Target } from './target';
+
+/** The emulated operations, by their X-Amz-Target name (AWSCognitoIdentityProviderService.<name>). */
+export const targets: Readonly<Record<string, Target>> = {
+  AdminConfirmSignUp: adminConfirmSignUp,
+  AdminCreateUser: adminCreateUser,
+  AdminDeleteUser: adminDeleteUser,
+  AdminGetUser: adminGetUser,
+  AdminInitiateAuth: adminInitiateAuth,
+  AdminSetUserPassword: adminSetUserPassword,
+  ConfirmSignUp: confirmSignUp,
+  DescribeUserPoolClient: describeUserPoolClient,
+  GetUser: getUser,
+  GlobalSignOut: globalSignOut,
+  InitiateAuth: initiateAuth,
+  ListUserPoolClients: listUserPoolClients,
+  RespondToAuthChallenge: respondToAuthChallenge,
+  RevokeToken: revokeToken,
+  SignUp: signUp,
+};

@@ -1,0 +1,75 @@
+import type { PoolConfig } from './config';
+import { uuid } from './crypto';
+import type { PoolState, UserRecord, UserStatus } from './store';
+import { usesEmailAsUsername } from './validation';
+
+/**
+ * Users of one pool. In a pool with UsernameAttributes [email] the internal username is a UUID equal to
+ * `sub`, and people sign in with their email; with CaseSensitive false, in any letter case.
+ */
+
+const fold = (pool: PoolConfig, value: string) => (pool.caseSensitive ? value : value.toLowerCase());
+
+/** The user a caller means by `name`: their internal username, or (email pools) their email. */
+export function findUser(pool: PoolConfig, state: PoolState, name: string): UserRecord | undefined {
+  const wanted = fold(pool, name);
+  const direct = state.users[name];
+  if (direct) return direct;
+  return Object.values(state.users).find(
+    (user) => fold(pool, user.username) === wanted || (usesEmailAsUsername(pool) && user.attributes.email !== undefined && fold(pool, user.attributes.email) === wanted),
+  );
+}
+
+export interface NewUser {
+  /** What the caller gave as Username (an email in email pools). */
+  username: string;
+  attributes: Record<string, string>;
+  passwordHash: string;
+  status: UserStatus;
+  now: number;
+}
+
+export function createUserRecord(pool: PoolConfig, input: NewUser): UserRecord {
+  const sub = uuid();
+  const emailPool = usesEmailAsUsername(pool);
+  return {
+    username: emailPool ? sub : input.username,
+    attributes: {
+      sub,
+      ...input.attributes,
+      ...(emailPool ? { email: input.username } : {}),
+      ...(input.attributes.email !== undefined || emailPool ? { email_verified: input.attributes.email_verified ?? 'false' } : {}),
+    },
+    passwordHash: input.passwordHash,
+    status: input.status,
+    enabled: true,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
+/** [{Name, Value}] as AWS lists a user's attributes. */
+export function attributeList(user: UserRecord): { Name: string; Value: string }[] {
+  return Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** AWS JSON timestamps are epoch seconds. */
+export const awsDate = (ms: number): number => ms / 1000;
+
+/** The UserType of AdminCreateUser's response. */
+export function userType(user: UserRecord): Record<string, unknown> {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user),
+    UserCreateDate: awsDate(user.createdAt),
+    UserLastModifiedDate: awsDate(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+/** A masked destination, as AWS reports where it sent a code (a***@e***). */
+export function maskedEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { PoolConfig } from './config';
+import { CognitoError, invalidParameter, messages, serialization } from './errors';
+
+/**
+ * Request validation with AWS's error shapes: a missing member or a value outside an enum is an
+ * InvalidParameterException worded like AWS's ("1 validation error detected: Value null at 'clientId'
+ * failed to satisfy constraint: Member must not be null"); a member of the wrong JSON type is a
+ * SerializationException, as AWS's JSON protocol answers it.
+ */
+
+/** A required, non-empty string member. */
+export const required = () => z.string().min(1);
+export const stringMap = () => z.record(z.string(), z.string());
+export const attributeTypes = () => z.array(z.object({ Name: required(), Value: z.string().optional() }));
+
+export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const wrongType = result.error.issues.find((issue) => issue.code === 'invalid_type' && valueAt(body, issue.path) != null);
+  if (wrongType) throw serialization(`Unexpected value type for member ${wrongType.path.map(String).join('.')}`);
+  const descriptions = result.error.issues.map((issue) => describeIssue(issue, body));
+  const count = descriptions.length;
+  return throwError(invalidParameter(`${count} validation error${count === 1 ? '' : 's'} detected: ${descriptions.join('; ')}`));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, body: unknown): string {
+  const member = issue.path.map((segment) => memberName(String(segment))).join('.');
+  const value = valueAt(body, issue.path);
+  const shown = value == null ? 'null' : `'${String(value)}'`;
+  switch (issue.code) {
+    case 'invalid_value':
+      return `Value ${shown} at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;
+    case 'too_small':
+      return `Value ${shown} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${String(issue.minimum)}`;
+    default:
+      return `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
+  }
+}
+
+/** AWS names members camel-case in validation messages (ClientId → clientId). */
+const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = body;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function throwError(error: CognitoError): never {
+  throw error;
+}
+
+/** AuthParameters / ChallengeResponses members are checked by the operation, with AWS's own message. */
+export function requireParameter(parameters: Record<string, string> | undefined, name: string): string {
+  const value = parameters?.[name];
+  if (value === undefined || value === '') throw invalidParameter(messages.missingParameter(name));
+  return value;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function usesEmailAsUsername(pool: PoolConfig): boolean {
+  return pool.usernameAttributes.includes('email');
+}
+
+/** In a pool whose usernames are emails, Username must be one (AWS's own check and message). */
+export function assertUsernameAllowed(pool: PoolConfig, username: string): void {
+  if (usesEmailAsUsername(pool) && !EMAIL.test(username)) throw invalidParameter(messages.usernameShouldBeEmail);
+}
+
+/** Attributes given as [{Name, Value}] → a map; sub and the username-derived email are not the caller's to set. */
+export function attributesFrom(list: { Name: string; Value?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { Name, Value } of list ?? []) {
+    if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
+    out[Name] = Value ?? '';
+  }
+  return out;
+}

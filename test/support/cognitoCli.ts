@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TestCognito } from './cognitoHarness';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The AWS CLI pointed at a local Cognito, as a person runs it: `aws cognito-idp … --endpoint-url …`.
+ * Asynchronous on purpose: the server runs in this process, so a synchronous child would deadlock it.
+ * The environment is minimal so a developer's own profile or credentials never leak into a test.
+ */
+
+export async function awsCliAvailable(): Promise<boolean> {
+  return execFileAsync('aws', ['--version']).then(() => true, () => false);
+}
+
+/** Missing CLI: a failure in CI (CI=true), elsewhere a printed reason and a skip. */
+export async function awsCliOrSkip(): Promise<boolean> {
+  if (await awsCliAvailable()) return true;
+  if (process.env.CI === 'true') throw new Error('The AWS CLI (`aws`) is required in CI for the Cognito seed-flow tests');
+  console.warn('Skipping the AWS CLI seed flows: `aws` is not installed (pip install awscli)');
+  return false;
+}
+
+export interface CliResult {
+  code: number;
+  json: Record<string, unknown> | null;
+  stderr: string;
+}
+
+export async function awsCognitoIdp(t: TestCognito, args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      'aws',
+      ['cognito-idp', ...args, '--endpoint-url', t.cognito.url, '--region', t.system.region, '--output', 'json'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_PAGER: '',
+        },
+        timeout: 30_000,
+      },
+    );
+    return { code: 0, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : null, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, json: null, stderr: e.stderr ?? String(error) };
+  }
+}
