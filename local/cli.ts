@@ -1,0 +1,133 @@
+/**
+ * npm start — the whole system offline: local Cognito, local API Gateway, the functions and DynamoDB Local,
+ * all read from the two templates and samconfig.toml.
+ */
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startTwin, type Twin } from './twin';
+import { writeLocalEnvironment } from '../postman/environment';
+
+const HELP = `Usage: npm start -- [options]
+
+  --api-port N        local API Gateway port        (env TWIN_API_PORT, default 3000)
+  --cognito-port N    local Cognito port            (env TWIN_COGNITO_PORT, default 9229)
+  --dynamodb-port N   DynamoDB Local port           (env TWIN_DYNAMODB_PORT, default 8000)
+  --local-dir DIR     where state and outputs.json live (default .local)
+  --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
+  --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
+  --api-param K=V     override an api-stack parameter; repeatable
+  -h, --help          this text`;
+
+function port(flag: string | undefined, env: string | undefined, fallback: number, name: string): number {
+  const raw = flag ?? env;
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UsageError(`${name} must be a port number (1-65535), got '${raw}'`);
+  return value;
+}
+
+function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const at = item.indexOf('=');
+    if (at < 1) throw new UsageError(`${flag} expects Key=Value, got '${item}'`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+function banner(twin: Twin, rootDir: string, outputsFile: string): string {
+  const { auth, api, local } = twin.outputs;
+  const outputs = relative(rootDir, outputsFile);
+  const secretOf = (id: string | undefined) => `$(node -p "require('./${outputs}').local.ClientSecrets['${id}']")`;
+  return [
+    '',
+    `Local twin ready in ${(twin.readyMs / 1000).toFixed(1)} s — no AWS account involved.`,
+    '',
+    `  API            ${api.ApiUrl}`,
+    `  Token URL      ${auth.TokenUrl}`,
+    `  Cognito        ${local.CognitoEndpoint}   (aws cognito-idp … --endpoint-url ${local.CognitoEndpoint})`,
+    `  Issuer         ${auth.IssuerUrl}`,
+    `  User pool      ${auth.UserPoolId}`,
+    `  M2M client     ${api.M2MClientId}   (scopes read+write)`,
+    `  Read-only      ${api.ReadOnlyClientId}   (scope read)`,
+    `  User client    ${api.UserClientId}`,
+    `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}`,
+    `  Outputs        ${outputs}   (client secrets are only in this file)`,
+    '',
+    'Get an M2M token and call the API:',
+    `  TOKEN=$(curl -s -u "${api.M2MClientId}:${secretOf(api.M2MClientId)}" -d grant_type=client_credentials ${auth.TokenUrl} | node -p "JSON.parse(require('fs').readFileSync(0)).access_token")`,
+    `  curl -s -X POST -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"url":"https://example.com","tags":["demo"]}' ${api.ApiUrl}links`,
+    `  curl -s -H "Authorization: $TOKEN" ${api.ApiUrl}links`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'api-port': { type: 'string' },
+      'cognito-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      'local-dir': { type: 'string', default: '.local' },
+      'auth-param': { type: 'string', multiple: true },
+      'api-param': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const rootDir = process.cwd();
+  const localDir = resolve(rootDir, values['local-dir']);
+  const outputsFile = join(localDir, 'outputs.json');
+  const stateDir = values.fresh ? undefined : join(localDir, 'state');
+
+  const twin = await startTwin({
+    rootDir,
+    apiPort: port(values['api-port'], process.env.TWIN_API_PORT, 3000, '--api-port'),
+    cognitoPort: port(values['cognito-port'], process.env.TWIN_COGNITO_PORT, 9229, '--cognito-port'),
+    dynamodbPort: port(values['dynamodb-port'], process.env.TWIN_DYNAMODB_PORT, 8000, '--dynamodb-port'),
+    stateDir,
+    outputsFile,
+    authParameters: keyValues(values['auth-param'], '--auth-param'),
+    apiParameters: keyValues(values['api-param'], '--api-param'),
+    log: (line) => console.log(line),
+  });
+  console.log(banner(twin, rootDir, outputsFile));
+  console.log(writeLocalEnvironment(twin.outputs, rootDir, localDir));
+
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping the twin…`);
+      twin.stop().finally(done);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGHUP', () => shutdown('SIGHUP'));
+  });
+  return 0;
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // One clear line for the things a person can fix (port taken, Java missing, bad parameter).
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`npm start: ${message}`);
+    if (!(error instanceof UsageError) && process.env.TWIN_DEBUG) console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FunctionInvoker, LocalCognito, LocalGateway } from './contracts';
+import { startDynamoDbLocal, LOCAL_CREDENTIALS, type DynamoDbLocal } from './dynamodb/server';
+import { createTableFromTemplate } from './dynamodb/tables';
+import { assertPortFree } from './net';
+import { IdStore } from './template/ids';
+import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type System } from './template/system';
+import { createFunctionInvoker } from './lambda/invoker';
+import { startCognito } from './cognito/server';
+import { startGateway } from './apigateway/server';
+
+export interface TwinOptions {
+  /** Project root holding samconfig.toml and the two stacks. */
+  rootDir?: string;
+  host?: string;
+  /** 0 picks a free port (tests). */
+  apiPort?: number;
+  cognitoPort?: number;
+  dynamodbPort?: number;
+  /**
+   * Directory persisting ids, client secrets, users, signing keys and table data across restarts.
+   * Omitted: everything lives in memory (tests, --fresh).
+   */
+  stateDir?: string;
+  /** Where outputs.json goes; omitted: not written. */
+  outputsFile?: string;
+  /** Use this DynamoDB (e.g. the test run's DynamoDB Local) instead of starting one. */
+  dynamodbEndpoint?: string;
+  /** Like `sam deploy --parameter-overrides`, over samconfig.toml's. */
+  authParameters?: Record<string, string>;
+  apiParameters?: Record<string, string>;
+  /** Console lines for the person running it (function logs, access log, confirmation codes). */
+  log?: (line: string) => void;
+  /** Cognito's clock (tests mint expired tokens with it). */
+  clock?: () => number;
+}
+
+/** The local equivalent of the two stacks' outputs, plus what only exists locally. */
+export interface TwinOutputs {
+  auth: Record<string, string>;
+  api: Record<string, string>;
+  local: {
+    Region: string;
+    CognitoEndpoint: string;
+    DynamoDbEndpoint: string;
+    /** clientId → secret. Only ever written to the 0600 outputs file, never printed. */
+    ClientSecrets: Record<string, string>;
+  };
+}
+
+export interface Twin {
+  system: System;
+  outputs: TwinOutputs;
+  cognito: LocalCognito;
+  gateway: LocalGateway;
+  invoker: FunctionInvoker;
+  dynamodbEndpoint: string;
+  /** Milliseconds from start to ready. */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const started = Date.now();
+  const rootDir = options.rootDir ?? process.cwd();
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  // Fail fast, with one line, before starting anything that would need stopping.
+  if (options.apiPort) await assertPortFree(options.apiPort, 'API Gateway');
+  if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
+
+  const ids = new IdStore(options.stateDir ? join(options.stateDir, 'ids.json') : undefined);
+  const system = loadSystem({ rootDir, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch((error) => log(`stop failed: ${String(error)}`));
+    stoppers.length = 0;
+  };
+
+  try {
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      const dynamo: DynamoDbLocal = await startDynamoDbLocal({
+        port: options.dynamodbPort,
+        dbPath: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
+      });
+      stoppers.push(() => dynamo.stop());
+      dynamodbEndpoint = dynamo.endpoint;
+    }
+    await createTables(system, dynamodbEndpoint);
+
+    // Each twin gets its own build directory: inside the project so bundles resolve node_modules.
+    const buildDir = options.stateDir
+      ? join(options.stateDir, 'build')
+      : join(rootDir, '.local', 'tmp', `build-${randomBytes(4).toString('hex')}`);
+    if (!options.stateDir) stoppers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
+    const invoker = createFunctionInvoker({
+      system,
+      buildDir,
+      log,
+      baseEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: 'local',
+        POWERTOOLS_DEV: 'true',
+        // Functions run on nodejs24.x in AWS; the SDK's Node-20 notice is noise for local runs only.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    stoppers.push(() => invoker.stop());
+
+    const cognito = await startCognito({
+      system,
+      host,
+      port: options.cognitoPort ?? 0,
+      stateFile: options.stateDir ? join(options.stateDir, 'cognito.json') : undefined,
+      invoker,
+      log,
+      clock: options.clock,
+    });
+    stoppers.push(() => cognito.stop());
+
+    const gateway = await startGateway({ system, host, port: options.apiPort ?? 0, cognito, invoker, accessLog: log });
+    stoppers.push(() => gateway.stop());
+
+    const outputs = twinOutputs(system, cognito, gateway, dynamodbEndpoint);
+    if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
+    return { system, outputs, cognito, gateway, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function createTables(system: System, endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: system.region, credentials: LOCAL_CREDENTIALS });
+  try {
+    for (const table of resourcesOfType(system, 'AWS::DynamoDB::Table')) {
+      await createTableFromTemplate(client, table.physicalId, table.properties);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+export function twinOutputs(system: System, cognito: LocalCognito, gateway: LocalGateway, dynamodbEndpoint: string): TwinOutputs {
+  const endpoints = { cognitoUrl: cognito.url, apiUrl: gateway.url };
+  const ClientSecrets: Record<string, string> = {};
+  for (const client of resourcesOfType(system, 'AWS::Cognito::UserPoolClient')) {
+    const secret = clientSecretOf(system, client);
+    if (secret) ClientSecrets[client.physicalId] = secret;
+  }
+  return {
+    auth: localizeOutputs(system.auth.outputs, system, endpoints),
+    api: localizeOutputs(system.api.outputs, system, endpoints),
+    local: { Region: system.region, CognitoEndpoint: cognito.url, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets },
+  };
+}
+
+/** Files holding client secrets are readable by their owner only. */
+export function writeSecretFile(path: string, content: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}

@@ -1,0 +1,58 @@
+/** What the command-line scripts share: one-line errors, exit codes, and how stack names are chosen. */
+import { join } from 'node:path';
+import { readDeployConfig } from '../../local/template/samconfig';
+import { describeAwsError } from './cognito';
+import { TargetError, type StackNames } from './targets';
+
+/** Wrong flags: exit 2 with the message (and a pointer to --help). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * Runs a CLI's main: its resolved number is the exit code; an error becomes one line on stderr
+ * (`<command>: <message>`), exit 2 for usage errors, 1 otherwise. Set SCRIPTS_DEBUG=1 for stacks.
+ */
+export function runMain(command: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known = error instanceof UsageError || error instanceof TargetError;
+      const message = known ? (error as Error).message : describeAwsError(error);
+      console.error(`${command}: ${message}${error instanceof UsageError ? ' (--help for usage)' : ''}`);
+      if (process.env.SCRIPTS_DEBUG) console.error(error);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    },
+  );
+}
+
+/**
+ * Stack names from --auth-stack/--api-stack, each defaulting to samconfig.toml's (the names `sam deploy`
+ * uses), region from --region then samconfig then the SDK. Undefined when neither flag is given and
+ * `required` is false (the caller then means the local twin).
+ */
+export function stackNames(
+  flags: { 'auth-stack'?: string; 'api-stack'?: string; region?: string },
+  rootDir: string,
+  required: boolean,
+): StackNames | undefined {
+  const given = flags['auth-stack'] !== undefined || flags['api-stack'] !== undefined;
+  if (!given && !required) {
+    if (flags.region !== undefined) throw new UsageError('--region only applies with --auth-stack/--api-stack');
+    return undefined;
+  }
+  const samconfig = join(rootDir, 'samconfig.toml');
+  const auth = readDeployConfig(samconfig, 'auth');
+  const api = readDeployConfig(samconfig, 'api');
+  const authStack = flags['auth-stack'] ?? auth.stackName;
+  const apiStack = flags['api-stack'] ?? api.stackName;
+  if (!authStack) throw new UsageError('--auth-stack is required (samconfig.toml names no auth stack)');
+  if (!apiStack) throw new UsageError('--api-stack is required (samconfig.toml names no api stack)');
+  for (const [flag, name] of [['--auth-stack', authStack], ['--api-stack', apiStack]] as const) {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$|^arn:/.test(name)) throw new UsageError(`${flag} '${name}' is not a stack name`);
+  }
+  const region = flags.region ?? auth.region ?? api.region;
+  return { authStack, apiStack, ...(region ? { region } : {}) };
+}

@@ -1,0 +1,106 @@
+/**
+ * npm run token — prints a token and nothing else, for $(…) in shells:
+ *   TOKEN=$(npm run -s token -- --client m2m)
+ * Against the running local twin (.local/outputs.json) or, with --auth-stack/--api-stack, the deployed stacks.
+ */
+import { parseArgs } from 'node:util';
+import { cognitoClient, fetchClientCredentialsToken, signInWithPassword, TokenEndpointError, describeAwsError } from './lib/cognito';
+import { runMain, stackNames, UsageError } from './lib/cli';
+import { awsTarget, localTarget, CLIENT_NAMES, TargetError, type ApiTarget, type ClientName } from './lib/targets';
+
+const HELP = `Usage: npm run -s token -- --client m2m|readonly|user [options]
+
+Prints only the token (-s keeps npm's own lines out of $(…)).
+
+  --client C          m2m (client credentials, read+write), readonly (client credentials, read),
+                      user (USER_PASSWORD_AUTH with SECRET_HASH)
+  --username U        with --client user: the user's email
+  --password P        with --client user (or env TOKEN_PASSWORD, which stays out of shell history)
+  --id                with --client user: print the ID token (what GET /me wants) instead of the access token
+  --scope S           with m2m/readonly: space-separated scopes to ask for (default: all the client may have)
+  --local-dir DIR     the twin's directory, as given to npm start --local-dir (default .local)
+  --auth-stack NAME   use the deployed stacks instead of the local twin (default names: samconfig.toml)
+  --api-stack NAME
+  --region R          with --auth-stack/--api-stack
+  -h, --help`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        client: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        id: { type: 'boolean', default: false },
+        scope: { type: 'string' },
+        'auth-stack': { type: 'string' },
+        'api-stack': { type: 'string' },
+        region: { type: 'string' },
+        'local-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const client = values.client;
+  if (!client) throw new UsageError('--client is required: m2m, readonly or user');
+  if (!(CLIENT_NAMES as readonly string[]).includes(client)) throw new UsageError(`--client must be m2m, readonly or user, got '${client}'`);
+  const name = client as ClientName;
+  const password = values.password ?? process.env.TOKEN_PASSWORD;
+  if (name === 'user') {
+    if (!values.username) throw new UsageError('--client user needs --username (the user\'s email)');
+    if (!password) throw new UsageError('--client user needs --password (or TOKEN_PASSWORD in the environment)');
+    if (values.scope !== undefined) throw new UsageError('--scope only applies to m2m/readonly (a password sign-in gets aws.cognito.signin.user.admin)');
+  } else {
+    if (values.id) throw new UsageError(`--id only applies to --client user: client-credentials tokens have no ID token`);
+    if (values.username !== undefined || values.password !== undefined) throw new UsageError('--username/--password only apply to --client user');
+  }
+
+  const rootDir = process.cwd();
+  const stacks = stackNames(values, rootDir, false);
+  if (stacks && values['local-dir'] !== undefined) throw new UsageError('--local-dir is for the local twin, not with --auth-stack/--api-stack');
+  const target: ApiTarget = stacks ? await awsTarget(stacks, [name]) : await localTarget(rootDir, values['local-dir']);
+  const app = target.clients[name];
+  if (name !== 'user' && !app.clientSecret) throw new TargetError(`the ${name} client ${app.clientId} has no secret: cannot use client credentials`);
+
+  if (name === 'user') {
+    const idp = cognitoClient(target.cognito);
+    try {
+      const tokens = await signInWithPassword(idp, {
+        clientId: app.clientId,
+        clientSecret: app.clientSecret || undefined,
+        username: values.username!,
+        password: password!,
+      });
+      process.stdout.write(`${values.id ? tokens.idToken : tokens.accessToken}\n`);
+    } catch (error) {
+      throw new TargetError(`sign-in as ${values.username} failed: ${describeAwsError(error)}`);
+    } finally {
+      idp.destroy();
+    }
+    return 0;
+  }
+  try {
+    const token = await fetchClientCredentialsToken({
+      tokenUrl: target.tokenUrl,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      ...(values.scope ? { scope: values.scope } : {}),
+    });
+    process.stdout.write(`${token.accessToken}\n`);
+  } catch (error) {
+    if (error instanceof TokenEndpointError) throw new TargetError(`${error.message} for the ${name} client${error.error === 'invalid_scope' ? ` (scope '${values.scope}')` : ''}`);
+    throw error;
+  }
+  return 0;
+}
+
+runMain('token', main);
