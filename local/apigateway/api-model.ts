@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import type { System } from '../template/system';
+import type { ResolvedResource } from '../template/stack';
+
+/** Who may call a method: a named authorizer with the scopes the method asks for (none = ID tokens). */
+export interface MethodAuth {
+  authorizer: string;
+  scopes: string[];
+}
+
+export type Integration =
+  /** Lambda proxy integration. */
+  | { type: 'lambda'; functionLogicalId: string }
+  /** SAM's generated CORS preflight: a mock integration answering 200 with these headers. */
+  | { type: 'cors-mock'; headers: Record<string, string> };
+
+export interface Route {
+  /** Resource path template, e.g. `/links/{linkId}`. */
+  resourcePath: string;
+  /** Upper-case HTTP method, or `ANY`. */
+  method: string;
+  integration: Integration;
+  /** undefined = open (no authorizer). */
+  auth: MethodAuth | undefined;
+  /** API Gateway's id of the resource (stable per path). */
+  resourceId: string;
+}
+
+export interface CognitoAuthorizerSpec {
+  name: string;
+  /** Pool ids from the authorizer's UserPoolArn (one or a list). */
+  poolIds: string[];
+  /** Header carrying the token (`Identity.Header`, default Authorization). */
+  header: string;
+  /** Authorizer-level AuthorizationScopes: the default for methods that name the authorizer without scopes. */
+  scopes: string[] | undefined;
+}
+
+export interface GatewayResponseSpec {
+  statusCode: number | undefined;
+  /** Header → mapping expression (`'literal'`, `method.request.header.Origin`, …). */
+  headers: Record<string, string>;
+  /** Content type → template. */
+  templates: Record<string, string>;
+}
+
+export interface ApiModel {
+  logicalId: string;
+  apiId: string;
+  /** Stage names this API answers on. */
+  stages: string[];
+  stageVariables: Record<string, string> | null;
+  routes: Route[];
+  authorizers: Record<string, CognitoAuthorizerSpec>;
+  /** Authorizers the twin cannot run (Lambda authorizers, AWS_IAM): name → why. */
+  unsupportedAuthorizers: Record<string, string>;
+  gatewayResponses: Record<string, GatewayResponseSpec>;
+  binaryMediaTypes: string[];
+}
+
+const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+
+/** The api stack's REST API (the named one, or the only/first `AWS::Serverless::Api`) as the gateway serves it. */
+export function apiModelOf(system: System, apiLogicalId?: string): ApiModel {
+  const apis = Object.values(system.api.resources).filter((r) => r.type === 'AWS::Serverless::Api');
+  const api = apiLogicalId ? apis.find((r) => r.logicalId === apiLogicalId) : apis[0];
+  if (!api) throw new Error(`The api stack has no AWS::Serverless::Api${apiLogicalId ? ` named ${apiLogicalId}` : ''}`);
+  const props = api.properties;
+  const auth = (props.Auth ?? {}) as Record<string, unknown>;
+  const { authorizers, unsupported } = authorizersOf(auth.Authorizers);
+  const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' && auth.DefaultAuthorizer !== 'NONE' ? auth.DefaultAuthorizer : undefined;
+  const defaultAuth = (): MethodAuth | undefined =>
+    defaultAuthorizer ? { authorizer: defaultAuthorizer, scopes: authorizers[defaultAuthorizer]?.scopes ?? [] } : undefined;
+
+  const routes: Route[] = [];
+  for (const fn of Object.values(system.api.resources).filter((r) => r.type === 'AWS::Serverless::Function')) {
+    for (const event of apiEventsOf(fn, api.physicalId)) {
+      routes.push({
+        resourcePath: normalizeResourcePath(String(event.Path)),
+        method: String(event.Method).toUpperCase(),
+        integration: { type: 'lambda', functionLogicalId: fn.logicalId },
+        auth: methodAuth(event.Auth as Record<string, unknown> | undefined, authorizers, defaultAuth),
+        resourceId: '',
+      });
+    }
+  }
+  const cors = corsOf(props.Cors);
+  if (cors) {
+    // SAM adds a mock OPTIONS method to every path that has none; the default authorizer only with
+    // AddDefaultAuthorizerToCorsPreflight (true unless set to false).
+    const preflightAuth = auth.AddDefaultAuthorizerToCorsPreflight === false ? undefined : defaultAuth();
+    for (const path of [...new Set(routes.map((r) => r.resourcePath))]) {
+      const methods = routes.filter((r) => r.resourcePath === path).map((r) => r.method);
+      if (methods.includes('OPTIONS')) continue;
+      routes.push({ resourcePath: path, method: 'OPTIONS', integration: { type: 'cors-mock', headers: corsHeaders(cors, methods) }, auth: preflightAuth, resourceId: '' });
+    }
+  }
+  for (const route of routes) route.resourceId = resourceIdOf(api.physicalId, route.resourcePath);
+
+  return {
+    logicalId: api.logicalId,
+    apiId: api.physicalId,
+    stages: stagesOf(props),
+    stageVariables: stringMap(props.Variables),
+    routes,
+    authorizers,
+    unsupportedAuthorizers: unsupported,
+    gatewayResponses: gatewayResponsesOf(props.GatewayResponses),
+    binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
+  };
+}
+
+function apiEventsOf(fn: ResolvedResource, apiId: string): Record<string, unknown>[] {
+  const events = (fn.properties.Events ?? {}) as Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  return Object.values(events)
+    .filter((event) => event.Type === 'Api' && event.Properties?.RestApiId === apiId)
+    .map((event) => event.Properties ?? {});
+}
+
+/**
+ * SAM's rules: an explicit `Auth.Authorizer` wins (`NONE` = open) with the event's scopes, else the
+ * authorizer's own; without one the DefaultAuthorizer applies with the authorizer's scopes — event
+ * scopes alone are ignored (cfn-lint flags that).
+ */
+function methodAuth(
+  auth: Record<string, unknown> | undefined,
+  authorizers: Record<string, CognitoAuthorizerSpec>,
+  defaultAuth: () => MethodAuth | undefined,
+): MethodAuth | undefined {
+  const named = auth?.Authorizer;
+  if (named === 'NONE') return undefined;
+  if (typeof named === 'string') {
+    const scopes = Array.isArray(auth?.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : authorizers[named]?.scopes ?? [];
+    return { authorizer: named, scopes };
+  }
+  return defaultAuth();
+}
+
+function authorizersOf(value: unknown): { authorizers: Record<string, CognitoAuthorizerSpec>; unsupported: Record<string, string> } {
+  const authorizers: Record<string, CognitoAuthorizerSpec> = {};
+  const unsupported: Record<string, string> = {};
+  for (const [name, raw] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (raw.UserPoolArn === undefined) {
+      unsupported[name] = 'only Cognito user pool authorizers run locally';
+      continue;
+    }
+    const arns = (Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn]).map(String);
+    authorizers[name] = {
+      name,
+      poolIds: arns.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)),
+      header: String((raw.Identity as { Header?: unknown } | undefined)?.Header ?? 'Authorization'),
+      scopes: Array.isArray(raw.AuthorizationScopes) ? raw.AuthorizationScopes.map(String) : undefined,
+    };
+  }
+  unsupported.AWS_IAM = 'IAM (SigV4) authorization is not supported locally';
+  return { authorizers, unsupported };
+}
+
+interface CorsConfig {
+  AllowOrigin: string;
+  AllowHeaders?: string;
+  AllowMethods?: string;
+  MaxAge?: string;
+  AllowCredentials?: boolean;
+}
+
+function corsOf(value: unknown): CorsConfig | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return { AllowOrigin: value };
+  const cors = value as Record<string, unknown>;
+  return {
+    AllowOrigin: String(cors.AllowOrigin ?? "'*'"),
+    AllowHeaders: cors.AllowHeaders === undefined ? undefined : String(cors.AllowHeaders),
+    AllowMethods: cors.AllowMethods === undefined ? undefined : String(cors.AllowMethods),
+    MaxAge: cors.MaxAge === undefined ? undefined : String(cors.MaxAge),
+    AllowCredentials: cors.AllowCredentials === true || cors.AllowCredentials === 'true',
+  };
+}
+
+/** The preflight's response headers, unquoted. Without AllowMethods SAM lists the path's methods (all for ANY). */
+function corsHeaders(cors: CorsConfig, methods: string[]): Record<string, string> {
+  const allowMethods = cors.AllowMethods ?? (methods.includes('ANY') ? ALL_METHODS : [...new Set([...methods, 'OPTIONS'])].sort()).join(',');
+  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': unquote(cors.AllowOrigin) };
+  if (cors.AllowHeaders) headers['Access-Control-Allow-Headers'] = unquote(cors.AllowHeaders);
+  if (allowMethods) headers['Access-Control-Allow-Methods'] = unquote(allowMethods);
+  if (cors.MaxAge !== undefined) headers['Access-Control-Max-Age'] = unquote(cors.MaxAge);
+  if (cors.AllowCredentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  return headers;
+}
+
+/** API Gateway mapping values are expressions; a literal is single-quoted (`"'*'"`). */
+export function unquote(value: string): string {
+  return /^'.*'$/s.test(value) ? value.slice(1, -1) : value;
+}
+
+/**
+ * SAM's swagger 2.0 output also deploys a stage named "Stage" next to StageName; setting
+ * OpenApiVersion (as this project's Globals do) avoids it.
+ */
+function stagesOf(props: Record<string, unknown>): string[] {
+  const stage = String(props.StageName ?? 'Prod');
+  return props.OpenApiVersion === undefined && stage !== 'Stage' ? [stage, 'Stage'] : [stage];
+}
+
+function gatewayResponsesOf(value: unknown): Record<string, GatewayResponseSpec> {
+  const out: Record<string, GatewayResponseSpec> = {};
+  for (const [type, raw] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
+    const params = (raw.ResponseParameters ?? {}) as { Headers?: Record<string, unknown> };
+    out[type] = {
+      statusCode: raw.StatusCode === undefined ? undefined : Number(raw.StatusCode),
+      headers: stringMap(params.Headers) ?? {},
+      templates: stringMap(raw.ResponseTemplates) ?? {},
+    };
+  }
+  return out;
+}
+
+function stringMap(value: unknown): Record<string, string> | null {
+  if (!value || typeof value !== 'object') return null;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
+}
+
+function normalizeResourcePath(path: string): string {
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
+}
+
+/** Six lower-case alphanumerics like API Gateway's resource ids, stable for a path of an API. */
+function resourceIdOf(apiId: string, path: string): string {
+  const digest = createHash('sha256').update(`${apiId}${path}`).digest();
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(digest.subarray(0, 6), (byte) => alphabet[byte % alphabet.length]).join('');
+}

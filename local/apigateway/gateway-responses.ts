@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { unquote, type GatewayResponseSpec } from './api-model';
+
+/** An error the gateway answers itself, before or instead of the integration. */
+export interface GatewayError {
+  /** The gateway response type customising it; undefined = only DEFAULT_4XX/DEFAULT_5XX apply. */
+  responseType: string | undefined;
+  status: number;
+  message: string;
+  /** `x-amzn-ErrorType` header. */
+  errorType: string;
+}
+
+export const gatewayErrors = {
+  unauthorized: (message: string): GatewayError => ({ responseType: 'UNAUTHORIZED', status: 401, message, errorType: 'UnauthorizedException' }),
+  missingAuthenticationToken: (): GatewayError => ({
+    responseType: 'MISSING_AUTHENTICATION_TOKEN',
+    status: 403,
+    message: 'Missing Authentication Token',
+    errorType: 'MissingAuthenticationTokenException',
+  }),
+  /**
+   * An unknown resource or method with an Authorization header: API Gateway reads the header as a
+   * SigV4 signature and says why it is not one (the header only as a SHA-256 hash).
+   */
+  incompleteSignature: (authorization: string): GatewayError => ({
+    responseType: 'MISSING_AUTHENTICATION_TOKEN',
+    status: 403,
+    message: incompleteSignatureMessage(authorization),
+    errorType: 'IncompleteSignatureException',
+  }),
+  requestTooLarge: (): GatewayError => ({ responseType: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' }),
+  /** Lambda error, timeout, crash or malformed proxy result. */
+  integrationFailure: (): GatewayError => ({ responseType: undefined, status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' }),
+  authorizerConfiguration: (): GatewayError => ({
+    responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
+    status: 500,
+    message: 'Authorizer configuration error',
+    errorType: 'AuthorizerConfigurationException',
+  }),
+};
+
+export function incompleteSignatureMessage(authorization: string): string {
+  const hash = createHash('sha256').update(authorization).digest('base64');
+  if (!authorization.includes('=')) {
+    return `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${hash}'.`;
+  }
+  return (
+    "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+    "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " +
+    `(Hashed with SHA-256 and encoded with Base64) Authorization=${hash}`
+  );
+}
+
+/** What mapping expressions and templates of a gateway response can refer to. */
+export interface ResponseContext {
+  /** Request headers, names lower-cased. */
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  pathParameters: Record<string, string>;
+  stageVariables: Record<string, string>;
+  /** `$context.*` values (requestId, stage, apiId, httpMethod, resourcePath, path, …). */
+  context: Record<string, string>;
+}
+
+export interface RenderedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
+
+/**
+ * A gateway-generated response as the API's GatewayResponses shape it: the specific type if customised,
+ * else DEFAULT_4XX/DEFAULT_5XX, else API Gateway's default (`{"message": …}`, and no CORS headers).
+ */
+export function renderGatewayResponse(error: GatewayError, customised: Record<string, GatewayResponseSpec>, ctx: ResponseContext): RenderedResponse {
+  const spec = (error.responseType ? customised[error.responseType] : undefined) ?? customised[error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'];
+  const [contentType, template] = pickTemplate(spec?.templates);
+  const context = {
+    ...ctx.context,
+    'error.message': error.message,
+    'error.messageString': JSON.stringify(error.message),
+    'error.responseType': error.responseType ?? (error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'),
+  };
+  const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-ErrorType': error.errorType };
+  for (const [name, expression] of Object.entries(spec?.headers ?? {})) {
+    const value = resolveMapping(expression, ctx);
+    if (value !== undefined) headers[name] = value;
+  }
+  return { status: spec?.statusCode ?? error.status, headers, body: renderTemplate(template, context, ctx.stageVariables) };
+}
+
+function pickTemplate(templates: Record<string, string> | undefined): [string, string] {
+  if (templates?.['application/json'] !== undefined) return ['application/json', templates['application/json']];
+  const first = Object.entries(templates ?? {})[0];
+  return first ?? ['application/json', DEFAULT_TEMPLATE];
+}
+
+/** `'literal'`, `method.request.header|querystring|path.X`, `stageVariables.X` or `context.X`. */
+export function resolveMapping(expression: string, ctx: ResponseContext): string | undefined {
+  if (/^'.*'$/s.test(expression)) return unquote(expression);
+  const [, source, name] = /^(method\.request\.header|method\.request\.querystring|method\.request\.path|stageVariables|context)\.(.+)$/.exec(expression) ?? [];
+  if (!source || !name) return undefined;
+  switch (source) {
+    case 'method.request.header': return ctx.headers[name.toLowerCase()];
+    case 'method.request.querystring': return ctx.query[name];
+    case 'method.request.path': return ctx.pathParameters[name];
+    case 'stageVariables': return ctx.stageVariables[name];
+    default: return ctx.context[name];
+  }
+}
+
+/** Substitutes `$context.x` / `${context.x}` and `$stageVariables.x`; this is all of VTL the gateway needs. */
+export function renderTemplate(template: string, context: Record<string, string>, stageVariables: Record<string, string>): string {
+  const lookup = (source: string, name: string) => (source === 'context' ? context[name] : stageVariables[name]) ?? '';
+  // One pass, so a substituted value is never itself read as a reference.
+  return template.replace(
+    /\$\{(context|stageVariables)\.([A-Za-z0-9_.]+)\}|\$(context|stageVariables)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g,
+    (_, braced?: string, bracedName?: string, bare?: string, bareName?: string) => lookup(braced ?? bare ?? '', bracedName ?? bareName ?? ''),
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm start` as a person runs it: a real process on fixed ports, a banner, .local/outputs.json, and Ctrl-C
+ * stopping everything (Java included). State goes to a temporary --local-dir, never the developer's .local/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertPortFree, freePort } from '../../local/net';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+interface Run { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+
+function runCli(args: string[]): Run {
+  let output = '';
+  const child = spawn(TSX, ['local/cli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(run: Run, text: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) throw new Error(`npm start exited early:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start', () => {
+  const localDir = mkdtempSync(join(tmpdir(), 'twin-cli-'));
+  afterAll(() => rmSync(localDir, { recursive: true, force: true }));
+
+  test('starts on the given ports, writes outputs, prints no secret, and Ctrl-C leaves no process behind', async () => {
+    const [apiPort, cognitoPort, dynamodbPort] = [await freePort(), await freePort(), await freePort()];
+    const run = runCli(['--api-port', String(apiPort), '--cognito-port', String(cognitoPort), '--dynamodb-port', String(dynamodbPort), '--local-dir', localDir]);
+    try {
+      await waitFor(run, 'Ctrl-C stops everything');
+      const outputsFile = join(localDir, 'outputs.json');
+      expect(statSync(outputsFile).mode & 0o777).toBe(0o600);
+      const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
+      expect(outputs.api.ApiUrl).toBe(`http://127.0.0.1:${apiPort}/v1/`);
+      expect(outputs.auth.TokenUrl).toBe(`http://127.0.0.1:${cognitoPort}/oauth2/token`);
+      expect(outputs.auth.IssuerUrl).toBe(`http://127.0.0.1:${cognitoPort}/${outputs.auth.UserPoolId}`);
+      expect(outputs.auth.UserPoolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+      for (const key of ['M2MClientId', 'ReadOnlyClientId', 'UserClientId']) expect(run.output()).toContain(outputs.api[key]);
+      for (const secret of Object.values(outputs.local.ClientSecrets) as string[]) expect(run.output()).not.toContain(secret);
+
+      const me = await fetch(`${outputs.api.ApiUrl}me`);
+      expect(me.status).toBe(401);
+      expect(run.output()).toMatch(/GET \/v1\/me 401/);
+    } finally {
+      run.child.kill('SIGINT');
+    }
+    expect(await run.exited).toBe(0);
+    // Everything it started is gone: the ports are free again, DynamoDB Local's Java included.
+    await assertPortFree(apiPort, 'api');
+    await assertPortFree(cognitoPort, 'cognito');
+    await assertPortFree(dynamodbPort, 'dynamodb');
+  });
+
+  test('a taken port is one clear line and a non-zero exit', async () => {
+    const blocker: Server = createServer();
+    const port = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => {
+      const address = blocker.address();
+      done(typeof address === 'object' && address ? address.port : 0);
+    }));
+    try {
+      const run = runCli(['--api-port', String(port), '--local-dir', localDir, '--fresh']);
+      expect(await run.exited).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines[lines.length - 1]).toBe(`npm start: Port ${port} (API Gateway) is already in use: stop what holds it or choose another port.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a bad flag value is rejected with a usage line', async () => {
+    const run = runCli(['--api-port', 'eighty', '--local-dir', localDir]);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain("--api-port must be a port number (1-65535), got 'eighty'");
+  });
+});
