@@ -38,7 +38,7 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 
 class UsageError extends Error {}
 
-function banner(twin: Twin, rootDir: string, outputsFile: string): string {
+function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {
   const { auth, api, local } = twin.outputs;
   const outputs = relative(rootDir, outputsFile);
   const secretOf = (id: string | undefined) => `$(node -p "require('./${outputs}').local.ClientSecrets['${id}']")`;
@@ -61,6 +61,8 @@ function banner(twin: Twin, rootDir: string, outputsFile: string): string {
     `  TOKEN=$(curl -s -u "${api.M2MClientId}:${secretOf(api.M2MClientId)}" -d grant_type=client_credentials ${auth.TokenUrl} | node -p "JSON.parse(require('fs').readFileSync(0)).access_token")`,
     `  curl -s -X POST -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"url":"https://example.com","tags":["demo"]}' ${api.ApiUrl}links`,
     `  curl -s -H "Authorization: $TOKEN" ${api.ApiUrl}links`,
+    '',
+    postmanLine,
     '',
     'Ctrl-C stops everything.',
     '',
@@ -101,8 +103,8 @@ async function main(): Promise<number> {
     apiParameters: keyValues(values['api-param'], '--api-param'),
     log: (line) => console.log(line),
   });
-  console.log(banner(twin, rootDir, outputsFile));
-  console.log(writeLocalEnvironment(twin.outputs, rootDir, localDir));
+  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);
+  console.log(banner(twin, rootDir, outputsFile, postmanLine));
 
   await new Promise<void>((done) => {
     let stopping = false;

@@ -52,7 +52,9 @@ describe('npm start', () => {
 
       const me = await fetch(`${outputs.api.ApiUrl}me`);
       expect(me.status).toBe(401);
-      expect(run.output()).toMatch(/GET \/v1\/me 401/);
+      // The access log line is written as the response finishes: wait for it rather than race it.
+      await waitFor(run, 'GET /v1/me 401');
+      expect(run.output()).toMatch(/\[api\] GET \/v1\/me 401 \d+ms principal=- /);
     } finally {
       run.child.kill('SIGINT');
     }
