@@ -10,6 +10,8 @@
  * BENCH_RUNS (default 20) processes per bundle and mode, BENCH_REQUESTS (default 200) requests per route,
  * BENCH_TWIN=0 to leave the twin out.
  */
+// Functions run on nodejs24.x; the SDK notice about local Node 20 is noise in a benchmark table.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';

@@ -6,10 +6,9 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import newman, { type NewmanRunSummary } from 'newman';
 import { cognitoClient, createUserWithPassword, deleteUser, describeAwsError } from '../scripts/lib/cognito';
-import { runMain, UsageError } from '../scripts/lib/cli';
+import { parseFlags, runMain, UsageError } from '../scripts/lib/cli';
 import { localTarget, targetFromTwinOutputs, type ApiTarget } from '../scripts/lib/targets';
 import { environmentValues, postmanEnvironment } from './environment';
 import { assertionTotals, newmanUser, tokenCountProblems, TokenRequestCounter } from './run-checks';
@@ -55,24 +54,15 @@ function runNewman(options: newman.NewmanRunOptions, counter: TokenRequestCounte
 }
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        'use-running': { type: 'boolean', default: false },
-        'local-dir': { type: 'string' },
-        folder: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseFlags(
+    {
+    'use-running': { type: 'boolean', default: false },
+    'local-dir': { type: 'string' },
+    folder: { type: 'string', multiple: true },
+    },
+    HELP,
+  );
+  if (!values) return 0;
   mkdirSync(REPORTS, { recursive: true });
 
   let started: Started | undefined;

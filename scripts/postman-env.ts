@@ -5,9 +5,8 @@
  * (The local twin's environment is written by `npm start`.)
  */
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AWS_ENVIRONMENT_FILE, environmentValues, postmanEnvironment, writeEnvironmentFile } from '../postman/environment';
-import { runMain, stackNames, UsageError } from './lib/cli';
+import { parseFlags, runMain, stackNames } from './lib/cli';
 import { awsTarget } from './lib/targets';
 
 const HELP = `Usage: npm run postman:env -- [options]
@@ -22,26 +21,17 @@ const HELP = `Usage: npm run postman:env -- [options]
 Needs AWS credentials allowed cloudformation:DescribeStacks and cognito-idp:DescribeUserPoolClient.`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        'auth-stack': { type: 'string' },
-        'api-stack': { type: 'string' },
-        region: { type: 'string' },
-        username: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseFlags(
+    {
+    'auth-stack': { type: 'string' },
+    'api-stack': { type: 'string' },
+    region: { type: 'string' },
+    username: { type: 'string' },
+    out: { type: 'string' },
+    },
+    HELP,
+  );
+  if (!values) return 0;
   const rootDir = process.cwd();
   const stacks = stackNames(values, rootDir, true)!;
   const target = await awsTarget(stacks);

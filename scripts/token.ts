@@ -3,9 +3,8 @@
  *   TOKEN=$(npm run -s token -- --client m2m)
  * Against the running local twin (.local/outputs.json) or, with --auth-stack/--api-stack, the deployed stacks.
  */
-import { parseArgs } from 'node:util';
 import { cognitoClient, fetchClientCredentialsToken, signInWithPassword, TokenEndpointError, describeAwsError } from './lib/cognito';
-import { runMain, stackNames, UsageError } from './lib/cli';
+import { parseFlags, runMain, stackNames, UsageError } from './lib/cli';
 import { awsTarget, localTarget, CLIENT_NAMES, TargetError, type ApiTarget, type ClientName } from './lib/targets';
 
 const HELP = `Usage: npm run -s token -- --client m2m|readonly|user [options]
@@ -25,31 +24,21 @@ Prints only the token (-s keeps npm's own lines out of $(…)).
   -h, --help`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        client: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        id: { type: 'boolean', default: false },
-        scope: { type: 'string' },
-        'auth-stack': { type: 'string' },
-        'api-stack': { type: 'string' },
-        region: { type: 'string' },
-        'local-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseFlags(
+    {
+    client: { type: 'string' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    id: { type: 'boolean', default: false },
+    scope: { type: 'string' },
+    'auth-stack': { type: 'string' },
+    'api-stack': { type: 'string' },
+    region: { type: 'string' },
+    'local-dir': { type: 'string' },
+    },
+    HELP,
+  );
+  if (!values) return 0;
   const client = values.client;
   if (!client) throw new UsageError('--client is required: m2m, readonly or user');
   if (!(CLIENT_NAMES as readonly string[]).includes(client)) throw new UsageError(`--client must be m2m, readonly or user, got '${client}'`);

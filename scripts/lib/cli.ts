@@ -1,5 +1,6 @@
 /** What the command-line scripts share: one-line errors, exit codes, and how stack names are chosen. */
 import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readDeployConfig } from '../../local/template/samconfig';
 import { describeAwsError } from './cognito';
 import { TargetError, type StackNames } from './targets';
@@ -9,11 +10,36 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+const HELP_FLAG = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/**
+ * The scripts' flags: strict parseArgs plus -h/--help. Bad flags become a UsageError; with --help the text is
+ * printed and undefined returned, so a main can `if (!flags) return 0`.
+ */
+export function parseFlags<const T extends FlagOptions>(options: T, help: string): Flags<T> | undefined {
+  let values: Flags<T> & { help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { ...options, ...HELP_FLAG }, strict: true, allowPositionals: false }) as { values: Flags<T> & { help?: boolean } });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    console.log(help);
+    return undefined;
+  }
+  return values;
+}
+
+type Flags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'];
+
 /**
  * Runs a CLI's main: its resolved number is the exit code; an error becomes one line on stderr
  * (`<command>: <message>`), exit 2 for usage errors, 1 otherwise. Set SCRIPTS_DEBUG=1 for stacks.
  */
 export function runMain(command: string, main: () => Promise<number>): void {
+  // The SDK's notice that future versions need Node 22 would land in people's terminals on every call.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main().then(
     (code) => {
       process.exitCode = code;

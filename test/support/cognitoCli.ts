@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { TestCognito } from './cognitoHarness';
 
 const execFileAsync = promisify(execFile);
 
@@ -17,7 +16,7 @@ export async function awsCliAvailable(): Promise<boolean> {
 /** Missing CLI: a failure in CI (CI=true), elsewhere a printed reason and a skip. */
 export async function awsCliOrSkip(): Promise<boolean> {
   if (await awsCliAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error('The AWS CLI (`aws`) is required in CI for the Cognito seed-flow tests');
+  if (process.env.CI === 'true') throw new Error('The AWS CLI (`aws`) is required in CI for the seed-flow tests');
   console.warn('Skipping the AWS CLI seed flows: `aws` is not installed (pip install awscli)');
   return false;
 }
@@ -28,7 +27,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function awsCognitoIdp(t: TestCognito, args: string[]): Promise<CliResult> {
+/** Anything that runs a local Cognito: the Cognito test harness or a whole twin. */
+export interface CognitoTarget {
+  cognito: { url: string };
+  system: { region: string };
+}
+
+export async function awsCognitoIdp(t: CognitoTarget, args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await execFileAsync(
       'aws',

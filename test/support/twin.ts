@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { promisify } from 'node:util';
 import { startTwin, type Twin, type TwinOptions } from '../../local/twin';
-
-const execFileAsync = promisify(execFile);
 
 /** A twin on free ports, sharing the run's DynamoDB Local, everything else in memory. */
 export function startTestTwin(options: TwinOptions = {}): Promise<Twin> {
@@ -21,43 +17,13 @@ export function secretHash(clientSecret: string, username: string, clientId: str
   return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 }
 
-export function awsCliAvailable(): Promise<boolean> {
-  return execFileAsync('aws', ['--version']).then(() => true, () => false);
-}
-
-/** Runs `aws cognito-idp <args>` against the twin, as a person would. Resolves parsed JSON (or null). */
-export async function awsCognito(twin: Twin, args: string[]): Promise<unknown> {
-  const { stdout } = await execFileAsync(
-    'aws',
-    ['cognito-idp', ...args, '--endpoint-url', twin.cognito.url, '--region', twin.system.region, '--output', 'json'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-    },
-  );
-  return stdout.trim() ? JSON.parse(stdout) : null;
-}
-
-/** Fails a CLI-driven test in CI when the CLI is missing; elsewhere says why it is skipped. */
-export async function requireAwsCli(): Promise<boolean> {
-  if (await awsCliAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error('The AWS CLI (`aws`) is required in CI for the seed-flow tests');
-  console.warn('Skipping AWS CLI seed flows: `aws` is not installed (pip install awscli)');
-  return false;
-}
-
 export interface HttpResult {
   status: number;
   headers: Headers;
   body: unknown;
 }
 
+/** fetch, with the body parsed as JSON when it is JSON. */
 export async function http(url: string, init: RequestInit = {}): Promise<HttpResult> {
   const response = await fetch(url, init);
   const text = await response.text();

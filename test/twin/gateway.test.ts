@@ -15,27 +15,10 @@ import { createTableFromTemplate } from '../../local/dynamodb/tables';
 import { createFunctionInvoker, type LocalFunctionInvoker } from '../../local/lambda/invoker';
 import { loadSystem, type System } from '../../local/template/system';
 import { payloadOf, startFakeCognito, withAlgNone, withHs256PublicKey, withTamperedPayload, type FakeCognito } from './gatewaySupport';
+import { http, type HttpResult } from '../support/twin';
 
 const SCRATCH = join(process.cwd(), '.local', 'test-build', `gateway-${randomBytes(4).toString('hex')}`);
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-async function call(url: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, headers: response.headers, body };
-}
 
 /** node:http, not fetch: fetch folds a repeated header into one line, and this must send it twice. */
 function getWithRepeatedHeader(url: string, name: string, values: string[], headers: Record<string, string>): Promise<unknown> {
@@ -106,11 +89,11 @@ describe('gateway over the real templates: the Cognito authorizer as AWS enforce
   });
 
   const get = (path: string, token?: string, init: RequestInit = {}) =>
-    call(`${gateway.stageUrl}${path}`, { ...init, headers: { ...(token === undefined ? {} : { Authorization: token }), ...(init.headers as Record<string, string>) } });
+    http(`${gateway.stageUrl}${path}`, { ...init, headers: { ...(token === undefined ? {} : { Authorization: token }), ...(init.headers as Record<string, string>) } });
   const post = (path: string, token: string, body: unknown) =>
     get(path, token, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   const unauthorized = { status: 401, body: { message: 'Unauthorized' } };
-  const pick = (reply: Reply) => ({ status: reply.status, body: reply.body });
+  const pick = (reply: HttpResult) => ({ status: reply.status, body: reply.body });
 
   test('stageUrl is the ApiUrl layout: <url>/<StageName>/', () => {
     expect(gateway.stageUrl).toBe(`${gateway.url}/v1/`);
@@ -203,7 +186,7 @@ describe('gateway over the real templates: the Cognito authorizer as AWS enforce
   });
 
   test('a path outside any stage → 403 Forbidden, which GatewayResponses do not shape', async () => {
-    const reply = await call(`${gateway.url}/links`);
+    const reply = await http(`${gateway.url}/links`);
     expect(pick(reply)).toEqual({ status: 403, body: { message: 'Forbidden' } });
     expect(reply.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -237,7 +220,7 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
   });
 
   const echo = async (path: string, init: RequestInit = {}) => {
-    const reply = await call(`${gateway.url}/test${path}`, init);
+    const reply = await http(`${gateway.url}/test${path}`, init);
     expect(reply.status).toBe(200);
     return reply.body as APIGatewayProxyEvent;
   };
@@ -289,7 +272,7 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
   test('claims of a verified ID token arrive stringified', async () => {
     const poolId = system.auth.resources.Pool!.physicalId;
     const token = await cognito.idToken(poolId, system.auth.resources.PoolClient!.physicalId);
-    const reply = await call(`${gateway.url}/test/secured`, { headers: { Authorization: token } });
+    const reply = await http(`${gateway.url}/test/secured`, { headers: { Authorization: token } });
     expect(reply.status).toBe(200);
     const claims = (reply.body as APIGatewayProxyEvent).requestContext.authorizer!.claims as Record<string, string>;
     const payload = payloadOf(token);
@@ -306,7 +289,7 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
 
   test('handler throw, timeout and malformed results → 502 Internal server error (no CORS without GatewayResponses)', async () => {
     for (const mode of ['throw', 'slow', 'object-body', 'no-status']) {
-      const reply = await call(`${gateway.url}/test/mode/${mode}`);
+      const reply = await http(`${gateway.url}/test/mode/${mode}`);
       expect({ mode, status: reply.status, body: reply.body }).toEqual({ mode, status: 502, body: { message: 'Internal server error' } });
       expect(reply.headers.get('access-control-allow-origin')).toBeNull();
       expect(reply.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
@@ -315,7 +298,7 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
   });
 
   test('headers and multiValueHeaders merge, multi-value winning', async () => {
-    const reply = await call(`${gateway.url}/test/mode/multi`);
+    const reply = await http(`${gateway.url}/test/mode/multi`);
     expect(reply.status).toBe(201);
     expect(reply.headers.get('x-single')).toBe('one');
     expect(reply.headers.get('x-both')).toBe('a, b');
@@ -324,15 +307,15 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
   });
 
   test('SAM preflight for an ANY method lists every method; the API without OpenApiVersion also has the "Stage" stage', async () => {
-    const reply = await call(`${gateway.url}/test/echo/x`, { method: 'OPTIONS' });
+    const reply = await http(`${gateway.url}/test/echo/x`, { method: 'OPTIONS' });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(reply.headers.get('access-control-allow-methods')).toBe('DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT');
-    expect((await call(`${gateway.url}/Stage/echo/x`)).status).toBe(200);
+    expect((await http(`${gateway.url}/Stage/echo/x`)).status).toBe(200);
   });
 
   test('a body over 10 MB → 413', async () => {
-    const reply = await call(`${gateway.url}/test/echo/big`, { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 97) });
+    const reply = await http(`${gateway.url}/test/echo/big`, { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 97) });
     expect(reply.status).toBe(413);
     expect(reply.body).toEqual({ message: 'Request Too Long' });
   });

@@ -9,7 +9,15 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Twin } from '../../local/twin';
 import { verifyToken } from '../support/cognitoVerify';
-import { awsCognito, clientCredentialsToken, http, PASSWORD, requireAwsCli, secretHash, startTestTwin } from '../support/twin';
+import { awsCliOrSkip, awsCognitoIdp } from '../support/cognitoCli';
+import { clientCredentialsToken, http, PASSWORD, secretHash, startTestTwin } from '../support/twin';
+
+/** `aws cognito-idp …` against the twin; resolves the JSON it printed, rejects with its error text. */
+async function awsCognito(twin: Twin, args: string[]): Promise<unknown> {
+  const result = await awsCognitoIdp(twin, args);
+  if (result.code !== 0) throw new Error(result.stderr);
+  return result.json;
+}
 
 interface AuthResult {
   AuthenticationResult: { AccessToken: string; IdToken: string; RefreshToken: string; ExpiresIn: number; TokenType: string };
@@ -27,7 +35,7 @@ describe('seed flows 1, 3 and 4 (self sign-up allowed, no auto-confirm — the s
   let twin: Twin;
   let cli = false;
   beforeAll(async () => {
-    cli = await requireAwsCli();
+    cli = await awsCliOrSkip();
     twin = await startTestTwin();
   });
   afterAll(() => twin?.stop());
