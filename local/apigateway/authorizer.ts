@@ -43,7 +43,7 @@ export function tokenFitsMethod(payload: JwtPayload, scopes: readonly string[], 
  * JWKS over plain HTTP from the local Cognito (aws-jwt-verify's own fetcher speaks only HTTPS). A
  * non-200 answer is final, like aws-jwt-verify's.
  */
-const httpFetcher: Fetcher = {
+export const httpJwksFetcher: Fetcher = {
   async fetch(uri: string): Promise<ArrayBuffer> {
     const response = await fetch(uri, { signal: AbortSignal.timeout(3_000) });
     if (response.status !== 200) throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
@@ -63,7 +63,7 @@ export class CognitoAuthorizer {
       return { issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` };
     });
     // A short back-off after an unknown kid, so a restarted local Cognito's new keys are picked up soon.
-    const jwksCache = new SimpleJwksCache({ fetcher: httpFetcher, penaltyBox: new SimplePenaltyBox({ waitSeconds: 1 }) });
+    const jwksCache = new SimpleJwksCache({ fetcher: httpJwksFetcher, penaltyBox: new SimplePenaltyBox({ waitSeconds: 1 }) });
     this.verifier = JwtRsaVerifier.create(issuers as [(typeof issuers)[number], ...typeof issuers], { jwksCache });
   }
 

@@ -1,19 +1,6 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-
-/**
- * aws-jwt-verify against the local JWKS. Its built-in fetcher speaks HTTPS only; the local issuer is plain
- * HTTP on loopback, so it gets a fetcher over global fetch. Everything else (signature, kid lookup, iss,
- * exp, aud, token_use via customJwtCheck) is aws-jwt-verify's own checking.
- */
-const httpFetcher: Fetcher = {
-  fetch: async (uri) => {
-    const response = await fetch(uri);
-    if (response.status !== 200) throw new Error(`${uri}: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  },
-};
+import { httpJwksFetcher } from '../../local/apigateway/authorizer';
 
 export interface ExpectedToken {
   issuer: string;
@@ -22,6 +9,7 @@ export interface ExpectedToken {
   scope?: string | string[];
 }
 
+/** aws-jwt-verify against the local JWKS, fetched over plain HTTP the way the local gateway fetches it. */
 export function verifierFor(expected: ExpectedToken) {
   return JwtRsaVerifier.create(
     {
@@ -35,7 +23,7 @@ export function verifierFor(expected: ExpectedToken) {
         if (expected.tokenUse === 'access' && payload.client_id !== expected.clientId) throw new Error(`client_id ${String(payload.client_id)} is not ${expected.clientId}`);
       },
     },
-    { jwksCache: new SimpleJwksCache({ fetcher: httpFetcher }) },
+    { jwksCache: new SimpleJwksCache({ fetcher: httpJwksFetcher }) },
   );
 }
 
