@@ -11,6 +11,8 @@ module.exports = {
       target: 'node20',
       sourcemap: 'external',
       sourcefile: filename,
+      // Jest runs CommonJS in a VM without ESM support: lower import() to require(), as ts-jest/swc do.
+      supported: { 'dynamic-import': false },
     });
     return { code, map };
   },

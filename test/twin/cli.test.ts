@@ -3,7 +3,7 @@
  * stopping everything (Java included). State goes to a temporary --local-dir, never the developer's .local/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,9 @@ const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 
 interface Run { child: ChildProcess; output: () => string; exited: Promise<number | null> }
 
-function runCli(args: string[]): Run {
+function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   let output = '';
-  const child = spawn(TSX, ['local/cli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(TSX, ['local/cli.ts', ...args], { cwd: process.cwd(), env: { ...env, FORCE_COLOR: '0' } });
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -78,6 +78,22 @@ describe('npm start', () => {
       expect(lines[lines.length - 1]).toBe(`npm start: Port ${port} (API Gateway) is already in use: stop what holds it or choose another port.`);
     } finally {
       blocker.close();
+    }
+  });
+
+  test('without Java, one line says what to install, and nothing is left running', async () => {
+    // A PATH holding only node: DynamoDB Local's `java` cannot be found.
+    const bin = mkdtempSync(join(tmpdir(), 'twin-nojava-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    try {
+      const apiPort = await freePort();
+      const run = runCli(['--api-port', String(apiPort), '--local-dir', localDir, '--fresh'], { ...process.env, PATH: bin });
+      expect(await run.exited).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines[lines.length - 1]).toMatch(/^npm start: Java 17\+ is required for DynamoDB Local but `java` was not found on PATH/);
+      await assertPortFree(apiPort, 'api');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 
