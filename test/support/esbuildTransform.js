@@ -1,7 +1,12 @@
 // Jest transformer: TypeScript → CommonJS with esbuild, the compiler that already builds the Lambdas
 // (one toolchain; types are checked separately by `tsc --noEmit`).
 const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const { transformSync, version } = require('esbuild');
+
+// Jest caches transformed files across runs and checkouts: the key covers this file too, so a change to
+// the options below is never answered with output made under the old ones.
+const SELF = createHash('sha256').update(readFileSync(__filename)).update(version).digest('hex');
 
 module.exports = {
   process(source, filename) {
@@ -17,6 +22,6 @@ module.exports = {
     return { code, map };
   },
   getCacheKey(source, filename) {
-    return createHash('sha256').update(version).update(filename).update(source).digest('hex');
+    return createHash('sha256').update(SELF).update(filename).update(source).digest('hex');
   },
 };
