@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { FunctionInvoker, LocalCognito } from '../../local/contracts';
 import { startCognito } from '../../local/cognito/server';
 import { clientSecretOf, loadSystem, resourcesOfType, type System } from '../../local/template/system';
@@ -142,4 +142,25 @@ export function headerOf(jwt: string): Record<string, unknown> {
   const header = jwt.split('.')[0];
   if (!header) throw new Error('not a JWT');
   return JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The error an SDK call fails with: its AWS type, message and HTTP status. Fails if the call succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** USER_PASSWORD_AUTH with the user client and its SECRET_HASH, as an app would sign in. */
+export function signIn(t: TestCognito, email: string, password = STRONG_PASSWORD) {
+  const client = t.clients.UserClient;
+  return t.sdk.send(new InitiateAuthCommand({
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: client.id,
+    AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email, client) },
+  }));
 }

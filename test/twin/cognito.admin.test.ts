@@ -12,16 +12,7 @@ import {
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  claimsOf,
-  headerOf,
-  printedTemporaryPassword,
-  secretHash,
-  startTestCognito,
-  STRONG_PASSWORD,
-  uniqueEmail,
-  type TestCognito,
-} from '../support/cognitoHarness';
+import { claimsOf, headerOf, printedTemporaryPassword, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
 
 /** Admin-only pool (AllowSelfSignUp=false): seed flow 1 and the user-pool rules around it, through the SDK. */
@@ -36,16 +27,6 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 /** The AWS error a call failed with: its name (exception type) and message, as the SDK reports them. */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function adminUser(email: string, password = STRONG_PASSWORD): Promise<string> {
   const created = await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email, MessageAction: 'SUPPRESS' }));
   await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: t.poolId, Username: email, Password: password, Permanent: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startCognito } from '../../local/cognito/server';
 import { loadSystem } from '../../local/template/system';
-import { headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
+import { headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, signIn } from '../support/cognitoHarness';
 import { noFunctions } from '../support/cognitoInvoker';
 import { verifyToken } from '../support/cognitoVerify';
 
@@ -15,15 +15,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cognito-state-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function signIn(t: TestCognito, email: string) {
-  const client = t.clients.UserClient;
-  return t.sdk.send(new InitiateAuthCommand({
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: client.id,
-    AuthParameters: { USERNAME: email, PASSWORD: STRONG_PASSWORD, SECRET_HASH: secretHash(email, client) },
-  }));
-}
 
 test('keys, users and refresh tokens survive a restart; the old tokens still verify', async () => {
   const stateFile = join(dir, 'cognito.json');

@@ -8,20 +8,11 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
-import { claimsOf, printedCode, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
+import { claimsOf, printedCode, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure, signIn } from '../support/cognitoHarness';
 import { fixedInvoker, inProcessInvoker } from '../support/cognitoInvoker';
 import { verifyToken } from '../support/cognitoVerify';
 
 /** Self sign-up: confirmation by code (flow 3's sign-up half), admin confirmation, and the PreSignUp trigger (flow 2). */
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function signUp(t: TestCognito, email: string, password = STRONG_PASSWORD) {
   const client = t.clients.UserClient;
@@ -31,15 +22,6 @@ function signUp(t: TestCognito, email: string, password = STRONG_PASSWORD) {
     Password: password,
     SecretHash: secretHash(email, client),
     UserAttributes: [{ Name: 'email', Value: email }],
-  }));
-}
-
-function signIn(t: TestCognito, email: string) {
-  const client = t.clients.UserClient;
-  return t.sdk.send(new InitiateAuthCommand({
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: client.id,
-    AuthParameters: { USERNAME: email, PASSWORD: STRONG_PASSWORD, SECRET_HASH: secretHash(email, client) },
   }));
 }
 
@@ -58,7 +40,7 @@ describe('self sign-up with email confirmation (AllowSelfSignUp=true, no auto-co
     expect(out.UserSub).toMatch(/^[0-9a-f-]{36}$/);
     expect(out.CodeDeliveryDetails).toEqual({ Destination: expect.stringMatching(/^s\*\*\*@e\*\*\*$/), DeliveryMedium: 'EMAIL', AttributeName: 'email' });
 
-    expect(await failure(signIn(t, email))).toEqual({ name: 'UserNotConfirmedException', message: 'User is not confirmed.' });
+    expect(await failure(signIn(t, email))).toEqual({ status: 400, name: 'UserNotConfirmedException', message: 'User is not confirmed.' });
     // AWS answers UserNotConfirmedException before it checks the password (aws/aws-sdk-js#4608).
     expect(await failure(t.sdk.send(new InitiateAuthCommand({
       AuthFlow: 'USER_PASSWORD_AUTH', ClientId: client.id, AuthParameters: { USERNAME: email, PASSWORD: 'Wrong-Password-1', SECRET_HASH: secretHash(email, client) },
@@ -67,9 +49,9 @@ describe('self sign-up with email confirmation (AllowSelfSignUp=true, no auto-co
     const confirm = (code: string) => t.sdk.send(new ConfirmSignUpCommand({ ClientId: client.id, Username: email, ConfirmationCode: code, SecretHash: secretHash(email, client) }));
     const code = printedCode(t.logs, email);
     const wrong = code === '000000' ? '111111' : '000000';
-    expect(await failure(confirm(wrong))).toEqual({ name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' });
+    expect(await failure(confirm(wrong))).toEqual({ status: 400, name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' });
     await confirm(code);
-    expect(await failure(confirm(code))).toEqual({ name: 'NotAuthorizedException', message: 'User cannot be confirmed. Current status is CONFIRMED' });
+    expect(await failure(confirm(code))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'User cannot be confirmed. Current status is CONFIRMED' });
 
     const auth = (await signIn(t, email)).AuthenticationResult!;
     const id = await verifyToken(auth.IdToken!, { issuer: t.issuer, tokenUse: 'id', clientId: client.id });
@@ -84,7 +66,7 @@ describe('self sign-up with email confirmation (AllowSelfSignUp=true, no auto-co
     try {
       expect(await failure(t.sdk.send(new ConfirmSignUpCommand({
         ClientId: client.id, Username: email, ConfirmationCode: printedCode(t.logs, email), SecretHash: secretHash(email, client),
-      })))).toEqual({ name: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' });
+      })))).toEqual({ status: 400, name: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' });
     } finally {
       t.setClockOffset(0);
     }
@@ -104,14 +86,15 @@ describe('self sign-up with email confirmation (AllowSelfSignUp=true, no auto-co
   test('a taken email (in any case), a weak password and a missing SECRET_HASH are refused', async () => {
     const email = uniqueEmail('dupe');
     await signUp(t, email);
-    expect(await failure(signUp(t, email.toUpperCase()))).toEqual({ name: 'UsernameExistsException', message: 'An account with the given email already exists.' });
+    expect(await failure(signUp(t, email.toUpperCase()))).toEqual({ status: 400, name: 'UsernameExistsException', message: 'An account with the given email already exists.' });
     expect(await failure(signUp(t, uniqueEmail('weak'), 'weakpassword'))).toEqual({
+      status: 400,
       name: 'InvalidPasswordException',
       message: 'Password did not conform with policy: Password must have uppercase characters',
     });
     const client = t.clients.UserClient;
     expect(await failure(t.sdk.send(new SignUpCommand({ ClientId: client.id, Username: uniqueEmail('nohash'), Password: STRONG_PASSWORD }))))
-      .toEqual({ name: 'NotAuthorizedException', message: `Client ${client.id} is configured with secret but SECRET_HASH was not received` });
+      .toEqual({ status: 400, name: 'NotAuthorizedException', message: `Client ${client.id} is configured with secret but SECRET_HASH was not received` });
   });
 
   test('ConfirmSignUp of an unknown user does not reveal that it is unknown', async () => {
@@ -177,7 +160,7 @@ describe('a failing PreSignUp trigger', () => {
     const t = await startTestCognito({ authParameters: parameters, invoker: fixedInvoker({ status: 'error', errorType: 'Error', errorMessage: 'Sign-ups are closed', durationMs: 1 }) });
     try {
       const email = uniqueEmail('rejected');
-      expect(await failure(signUp(t, email))).toEqual({ name: 'UserLambdaValidationException', message: 'PreSignUp failed with error Sign-ups are closed.' });
+      expect(await failure(signUp(t, email))).toEqual({ status: 400, name: 'UserLambdaValidationException', message: 'PreSignUp failed with error Sign-ups are closed.' });
       expect(await failure(t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: email })))).toMatchObject({ name: 'UserNotFoundException' });
     } finally {
       await t.stop();
@@ -188,6 +171,7 @@ describe('a failing PreSignUp trigger', () => {
     const t = await startTestCognito({ authParameters: parameters, invoker: fixedInvoker({ status: 'timeout', durationMs: 5000 }) });
     try {
       expect(await failure(signUp(t, uniqueEmail('slow')))).toEqual({
+        status: 400,
         name: 'UnexpectedLambdaException',
         message: 'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
       });

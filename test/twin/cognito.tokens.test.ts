@@ -8,7 +8,7 @@ import {
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
-import { claimsOf, headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
+import { claimsOf, headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
 
 /** Token endpoint, discovery, refresh, revocation and expiry — every token verified with aws-jwt-verify. */
@@ -18,15 +18,6 @@ beforeAll(async () => {
   t = await startTestCognito();
 });
 afterAll(() => t.stop());
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A confirmed user signed in through the user client: their sub and tokens. */
 async function signedIn(): Promise<{ email: string; username: string; auth: AuthenticationResultType }> {
@@ -139,19 +130,21 @@ describe('user tokens', () => {
     expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: email }, { Name: 'sub', Value: username }]));
 
     const m2mToken = String((await postForm(t.cognito.tokenUrl, { grant_type: 'client_credentials' }, t.clients.M2MClient)).body!.access_token);
-    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: m2mToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token does not have required scopes' });
-    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.IdToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
-    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: 'not-a-jwt' })))).toEqual({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
+    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: m2mToken })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Access Token does not have required scopes' });
+    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.IdToken })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Invalid Access Token' });
+    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: 'not-a-jwt' })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Invalid Access Token' });
   });
 
   test('REFRESH_TOKEN_AUTH: SECRET_HASH over the internal username; same origin_jti and auth_time; no new refresh token', async () => {
     const { email, username, auth } = await signedIn();
     expect(await failure(refresh(auth.RefreshToken!, undefined))).toEqual({
+      status: 400,
       name: 'NotAuthorizedException',
       message: `Client ${t.clients.UserClient.id} is configured with secret but SECRET_HASH was not received`,
     });
     // The classic mistake: hashing the email for refresh. AWS refuses it, and so does the twin.
     expect(await failure(refresh(auth.RefreshToken!, email))).toEqual({
+      status: 400,
       name: 'NotAuthorizedException',
       message: `Unable to verify secret hash for client ${t.clients.UserClient.id}`,
     });
@@ -162,7 +155,7 @@ describe('user tokens', () => {
     const after = await verifyToken(renewed.IdToken!, { issuer: t.issuer, tokenUse: 'id', clientId: t.clients.UserClient.id });
     expect(after).toMatchObject({ origin_jti: before.origin_jti, auth_time: before.auth_time, sub: username });
     await verifyToken(renewed.AccessToken!, { issuer: t.issuer, tokenUse: 'access', clientId: t.clients.UserClient.id });
-    expect(await failure(refresh('garbage', username))).toEqual({ name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
+    expect(await failure(refresh('garbage', username))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
   });
 
   test('refresh_token grant at /oauth2/token', async () => {
@@ -187,8 +180,8 @@ describe('user tokens', () => {
     expect(await failure(t.sdk.send(new RevokeTokenCommand({ ClientId: client.id, ClientSecret: client.secret, Token: auth.AccessToken }))))
       .toMatchObject({ name: 'UnsupportedTokenTypeException' });
     await t.sdk.send(new RevokeTokenCommand({ ClientId: client.id, ClientSecret: client.secret, Token: auth.RefreshToken }));
-    expect(await failure(refresh(auth.RefreshToken!, username))).toEqual({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
-    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.AccessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    expect(await failure(refresh(auth.RefreshToken!, username))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.AccessToken })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     expect(await postForm(t.cognito.tokenUrl, { grant_type: 'refresh_token', refresh_token: auth.RefreshToken! }, client)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     // Revoking again (or an unknown token) is not an error.
     await t.sdk.send(new RevokeTokenCommand({ ClientId: client.id, ClientSecret: client.secret, Token: auth.RefreshToken }));
@@ -199,8 +192,8 @@ describe('user tokens', () => {
     const second = await passwordAuth(email);
     await t.sdk.send(new GlobalSignOutCommand({ AccessToken: auth.AccessToken }));
     for (const session of [auth, second]) {
-      expect(await failure(refresh(session.RefreshToken!, username))).toEqual({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
-      expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: session.AccessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+      expect(await failure(refresh(session.RefreshToken!, username))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+      expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: session.AccessToken })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     }
     const fresh = await passwordAuth(email);
     expect((await t.sdk.send(new GetUserCommand({ AccessToken: fresh.AccessToken }))).Username).toBe(username);
@@ -237,7 +230,7 @@ describe('expiry follows the server clock', () => {
     await expect(verifyToken(auth.IdToken!, { issuer: t.issuer, tokenUse: 'id', clientId: client.id })).rejects.toBeInstanceOf(JwtExpiredError);
     await expect(verifyToken(auth.AccessToken!, { issuer: t.issuer, tokenUse: 'access', clientId: client.id })).rejects.toBeInstanceOf(JwtExpiredError);
     await expect(verifyToken(m2mToken, { issuer: t.issuer, tokenUse: 'access', clientId: t.clients.M2MClient.id })).rejects.toBeInstanceOf(JwtExpiredError);
-    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.AccessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has expired' });
+    expect(await failure(t.sdk.send(new GetUserCommand({ AccessToken: auth.AccessToken })))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Access Token has expired' });
     // The refresh token (30 days) still works, and its tokens are current.
     const username = String(claimsOf(auth.IdToken!).sub);
     const renewed = (await refresh(auth.RefreshToken!, username)).AuthenticationResult!;
@@ -249,7 +242,7 @@ describe('expiry follows the server clock', () => {
     const { username, auth } = await signedIn();
     t.setClockOffset(31 * 86_400_000);
     try {
-      expect(await failure(refresh(auth.RefreshToken!, username))).toEqual({ name: 'NotAuthorizedException', message: 'Refresh Token has expired' });
+      expect(await failure(refresh(auth.RefreshToken!, username))).toEqual({ status: 400, name: 'NotAuthorizedException', message: 'Refresh Token has expired' });
     } finally {
       t.setClockOffset(0);
     }
