@@ -2,14 +2,14 @@
  * npm start — the whole system offline: local Cognito, local API Gateway, the functions and DynamoDB Local,
  * all read from the two templates and samconfig.toml.
  */
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTwin, type Twin } from './twin';
 import { writeLocalEnvironment } from '../postman/environment';
 
 const HELP = `Usage: npm start -- [options]
 
-  --api-port N        local API Gateway port        (env TWIN_API_PORT, default 3000)
+  --api-port N        local API Gateway port        (env TWIN_API_PORT, default 3000; 0 = any free port)
   --cognito-port N    local Cognito port            (env TWIN_COGNITO_PORT, default 9229)
   --dynamodb-port N   DynamoDB Local port           (env TWIN_DYNAMODB_PORT, default 8000)
   --local-dir DIR     where state and outputs.json live (default .local)
@@ -22,7 +22,7 @@ function port(flag: string | undefined, env: string | undefined, fallback: numbe
   const raw = flag ?? env;
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UsageError(`${name} must be a port number (1-65535), got '${raw}'`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new UsageError(`${name} must be a port number (0-65535, 0 = any free port), got '${raw}'`);
   return value;
 }
 
@@ -41,7 +41,8 @@ class UsageError extends Error {}
 function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {
   const { auth, api, local } = twin.outputs;
   const outputs = relative(rootDir, outputsFile);
-  const secretOf = (id: string | undefined) => `$(node -p "require('./${outputs}').local.ClientSecrets['${id}']")`;
+  const localDir = relative(rootDir, dirname(outputsFile));
+  const localDirFlag = localDir === '.local' ? '' : ` --local-dir ${localDir}`;
   return [
     '',
     `Local twin ready in ${(twin.readyMs / 1000).toFixed(1)} s — no AWS account involved.`,
@@ -55,10 +56,10 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `  Read-only      ${api.ReadOnlyClientId}   (scope read)`,
     `  User client    ${api.UserClientId}`,
     `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}`,
-    `  Outputs        ${outputs}   (client secrets are only in this file)`,
+    `  Outputs        ${outputs}   (client secrets live there and in the Postman environment, mode 0600; never printed)`,
     '',
     'Get an M2M token and call the API:',
-    `  TOKEN=$(curl -s -u "${api.M2MClientId}:${secretOf(api.M2MClientId)}" -d grant_type=client_credentials ${auth.TokenUrl} | node -p "JSON.parse(require('fs').readFileSync(0)).access_token")`,
+    `  TOKEN=$(npm run -s token -- --client m2m${localDirFlag})      # client credentials from ${auth.TokenUrl}`,
     `  curl -s -X POST -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"url":"https://example.com","tags":["demo"]}' ${api.ApiUrl}links`,
     `  curl -s -H "Authorization: $TOKEN" ${api.ApiUrl}links`,
     '',
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
     apiParameters: keyValues(values['api-param'], '--api-param'),
     log: (line) => console.log(line),
   });
-  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);
+  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir, twin.system);
   console.log(banner(twin, rootDir, outputsFile, postmanLine));
 
   await new Promise<void>((done) => {

@@ -54,8 +54,14 @@ export interface LocalCognitoOptions {
   stateFile?: string;
   /** Runs trigger functions (PreSignUp…) named in the user pool's LambdaConfig. */
   invoker: FunctionInvoker;
-  /** Console lines for the person running the twin (e.g. confirmation codes). Never secrets or tokens. */
+  /** Console lines for the person running the twin (e.g. confirmation codes). Never passwords, secrets or tokens. */
   log?: (line: string) => void;
+  /**
+   * The local stand-in for email: each message Cognito would send (an invitation with its temporary
+   * password, a confirmation code) is written here as a 0600 file, and the console only names the file.
+   * Omitted: nothing is written, and the console says the message was not delivered.
+   */
+  outboxDir?: string;
   /** Current time in ms; tests move it to mint tokens that are already expired. Defaults to Date.now. */
   clock?: () => number;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FunctionInvoker, LocalCognito, LocalGateway } from './contracts';
@@ -74,6 +74,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   const ids = new IdStore(options.stateDir ? join(options.stateDir, 'ids.json') : undefined);
   const system = loadSystem({ rootDir, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
+  const mismatch = runtimeMismatch(system);
+  if (mismatch) log(mismatch);
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch((error) => log(`stop failed: ${String(error)}`));
@@ -93,10 +95,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     await createTables(system, dynamodbEndpoint);
 
     // Each twin gets its own build directory: inside the project so bundles resolve node_modules.
-    const buildDir = options.stateDir
-      ? join(options.stateDir, 'build')
-      : join(rootDir, '.local', 'tmp', `build-${randomBytes(4).toString('hex')}`);
-    if (!options.stateDir) stoppers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
+    const buildDir = options.stateDir ? join(options.stateDir, 'build') : scratchDir(rootDir, 'build', stoppers);
     const invoker = createFunctionInvoker({
       system,
       buildDir,
@@ -120,6 +119,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       stateFile: options.stateDir ? join(options.stateDir, 'cognito.json') : undefined,
       invoker,
       log,
+      outboxDir: options.stateDir ? join(options.stateDir, 'outbox') : scratchDir(rootDir, 'outbox', stoppers),
       clock: options.clock,
     });
     stoppers.push(() => cognito.stop());
@@ -134,6 +134,44 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * A per-twin directory under .local/tmp (inside the project, so bundles built there resolve node_modules),
+ * named <kind>-<pid>-<random> and removed when the twin stops. A twin that was killed cannot remove its own:
+ * the next one reclaims every scratch directory whose process is gone.
+ */
+function scratchDir(rootDir: string, kind: string, stoppers: (() => Promise<void>)[]): string {
+  const tmp = join(rootDir, '.local', 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  for (const entry of readdirSync(tmp)) {
+    const pid = Number(/^[a-z]+-(\d+)-[0-9a-f]+$/.exec(entry)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(join(tmp, entry), { recursive: true, force: true });
+  }
+  const dir = join(tmp, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  stoppers.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Functions declare their Lambda runtime; locally they run on this Node. Say so when the majors differ. */
+export function runtimeMismatch(system: System): string | undefined {
+  const local = Number(process.versions.node.split('.')[0]);
+  const declared = new Set(
+    resourcesOfType(system, 'AWS::Serverless::Function')
+      .map((fn) => String(fn.properties.Runtime ?? ''))
+      .filter((runtime) => runtime.startsWith('nodejs') && Number(/^nodejs(\d+)/.exec(runtime)?.[1]) !== local),
+  );
+  if (declared.size === 0) return undefined;
+  return `Note: functions declare ${[...declared].join(', ')} but run here on Node ${process.versions.node}; use that Node major locally for identical behaviour.`;
 }
 
 async function createTables(system: System, endpoint: string): Promise<void> {

@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { targetFromTwinOutputs, type ApiTarget, type TwinOutputsFile } from '../scripts/lib/targets';
+import type { System } from '../local/template/system';
+import { targetFromTwinOutputs, type ApiTarget, type ClientName, type TwinOutputsFile } from '../scripts/lib/targets';
+import { loadTwinSystem, withTemplateScopes } from '../scripts/lib/templateScopes';
 import { writePrivateFile } from '../scripts/lib/files';
 
 export interface PostmanVariable {
@@ -59,24 +61,30 @@ export interface UserCredentials {
 
 /**
  * Every variable the collection reads from its environment. `username`/`password` are the user the User
- * folder signs in as: empty unless given (create one first — see the collection's description).
+ * folder signs in as: empty unless given (create one first — see the collection's description). The
+ * scopes are the clients' AllowedOAuthScopes, which the target must carry: from DescribeUserPoolClient on
+ * AWS, from the templates for the twin (withTemplateScopes).
  */
 export function environmentValues(target: ApiTarget, user: Partial<UserCredentials> = {}): Record<string, string> {
-  const rs = target.resourceServerId;
+  const scopeOf = (name: ClientName): string => {
+    const scopes = target.clients[name].scopes;
+    if (!scopes) throw new Error(`the ${name} client's scopes are unknown (AllowedOAuthScopes was not looked up)`);
+    return scopes.join(' ');
+  };
   return {
     baseUrl: target.apiUrl.replace(/\/+$/, ''),
     tokenUrl: target.tokenUrl,
     cognitoEndpoint: target.cognitoEndpoint,
     region: target.region,
     userPoolId: target.userPoolId,
-    resourceServerId: rs,
+    resourceServerId: target.resourceServerId,
     // The M2M client: read + write. These three names are what the collection's OAuth 2.0 auth uses.
     clientId: target.clients.m2m.clientId,
     clientSecret: target.clients.m2m.clientSecret,
-    scope: `${rs}/read ${rs}/write`,
+    scope: scopeOf('m2m'),
     readOnlyClientId: target.clients.readonly.clientId,
     readOnlyClientSecret: target.clients.readonly.clientSecret,
-    readOnlyScope: `${rs}/read`,
+    readOnlyScope: scopeOf('readonly'),
     userClientId: target.clients.user.clientId,
     userClientSecret: target.clients.user.clientSecret,
     username: user.username ?? '',
@@ -115,13 +123,16 @@ export function localEnvironmentPath(rootDir: string, localDir: string = join(ro
 
 /**
  * `npm start` calls this once the twin is up: writes the Postman environment from its outputs (see
- * localEnvironmentPath). Never throws (the twin must not fail over a Postman file); returns the line to print.
+ * localEnvironmentPath), the clients' scopes from the templates — `system` when the caller has the twin's
+ * (Twin.system), else the templates resolved again with the twin's persisted ids (loadTwinSystem).
+ * Never throws (the twin must not fail over a Postman file); returns the line to print.
  */
-export function writeLocalEnvironment(outputs: TwinOutputsFile, rootDir: string, localDir?: string): string {
+export function writeLocalEnvironment(outputs: TwinOutputsFile, rootDir: string, localDir?: string, system?: System): string {
   const path = localEnvironmentPath(rootDir, localDir);
   const shown = relative(rootDir, path).startsWith('..') ? path : relative(rootDir, path);
   try {
-    const environment = postmanEnvironment('links-api (local twin)', environmentValues(targetFromTwinOutputs(outputs)));
+    const target = withTemplateScopes(targetFromTwinOutputs(outputs), system ?? loadTwinSystem(rootDir, localDir));
+    const environment = postmanEnvironment('links-api (local twin)', environmentValues(target));
     writeEnvironmentFile(path, environment);
     return `Postman: import ${shown} and postman/links-api.postman_collection.json (npm run test:api runs the collection)`;
   } catch (error) {

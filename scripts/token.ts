@@ -1,6 +1,9 @@
 /**
  * npm run token — prints a token and nothing else, for $(…) in shells:
  *   TOKEN=$(npm run -s token -- --client m2m)
+ *   TOKEN=$(TOKEN_PASSWORD=… npm run -s token -- --client user --username U)
+ * A user's password comes from TOKEN_PASSWORD or --password-stdin, never the command line: npm writes its
+ * argv to its debug log (~/.npm/_logs) and every process's argv shows in `ps`.
  * Against the running local twin (.local/outputs.json) or, with --auth-stack/--api-stack, the deployed stacks.
  */
 import { cognitoClient, fetchClientCredentialsToken, signInWithPassword, TokenEndpointError, describeAwsError } from './lib/cognito';
@@ -13,8 +16,10 @@ Prints only the token (-s keeps npm's own lines out of $(…)).
 
   --client C          m2m (client credentials, read+write), readonly (client credentials, read),
                       user (USER_PASSWORD_AUTH with SECRET_HASH)
-  --username U        with --client user: the user's email
-  --password P        with --client user (or env TOKEN_PASSWORD, which stays out of shell history)
+  --username U        with --client user: the user's email. The password: env TOKEN_PASSWORD
+                      (TOKEN_PASSWORD=… npm run -s token -- --client user --username U), or
+  --password-stdin    read it from the first line of stdin (piped from a password manager, a file…)
+  --password P        deprecated, warns: the command line lands in npm's debug log and in ps
   --id                with --client user: print the ID token (what GET /me wants) instead of the access token
   --scope S           with m2m/readonly: space-separated scopes to ask for (default: all the client may have)
   --local-dir DIR     the twin's directory, as given to npm start --local-dir (default .local)
@@ -23,12 +28,29 @@ Prints only the token (-s keeps npm's own lines out of $(…)).
   --region R          with --auth-stack/--api-stack
   -h, --help`;
 
+const PASSWORD_FLAG_WARNING =
+  'token: warning: --password is deprecated — npm\'s debug log and ps show the command line; use TOKEN_PASSWORD=… or --password-stdin';
+
+/** --password-stdin: the first line of stdin, without its line ending (the rest is not read). */
+async function readPasswordLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  process.stdin.destroy();
+  const line = text.split('\n', 1)[0]!.replace(/\r$/, '');
+  if (!line) throw new UsageError('--password-stdin read no password (an empty first line, or nothing on stdin)');
+  return line;
+}
+
 async function main(): Promise<number> {
   const values = parseFlags(
     {
     client: { type: 'string' },
     username: { type: 'string' },
     password: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
     id: { type: 'boolean', default: false },
     scope: { type: 'string' },
     'auth-stack': { type: 'string' },
@@ -39,18 +61,25 @@ async function main(): Promise<number> {
     HELP,
   );
   if (!values) return 0;
+  if (values.password !== undefined) console.error(PASSWORD_FLAG_WARNING);
   const client = values.client;
   if (!client) throw new UsageError('--client is required: m2m, readonly or user');
   if (!(CLIENT_NAMES as readonly string[]).includes(client)) throw new UsageError(`--client must be m2m, readonly or user, got '${client}'`);
   const name = client as ClientName;
-  const password = values.password ?? process.env.TOKEN_PASSWORD;
+  const fromStdin = values['password-stdin'];
+  const givenPassword = values.password || process.env.TOKEN_PASSWORD || undefined;
   if (name === 'user') {
     if (!values.username) throw new UsageError('--client user needs --username (the user\'s email)');
-    if (!password) throw new UsageError('--client user needs --password (or TOKEN_PASSWORD in the environment)');
+    if (fromStdin && values.password !== undefined) throw new UsageError('give --password-stdin or --password, not both');
+    if (!fromStdin && !givenPassword) {
+      throw new UsageError('--client user needs the password in TOKEN_PASSWORD, or --password-stdin');
+    }
     if (values.scope !== undefined) throw new UsageError('--scope only applies to m2m/readonly (a password sign-in gets aws.cognito.signin.user.admin)');
   } else {
     if (values.id) throw new UsageError(`--id only applies to --client user: client-credentials tokens have no ID token`);
-    if (values.username !== undefined || values.password !== undefined) throw new UsageError('--username/--password only apply to --client user');
+    if (values.username !== undefined || values.password !== undefined || fromStdin) {
+      throw new UsageError('--username/--password/--password-stdin only apply to --client user');
+    }
   }
 
   const rootDir = process.cwd();
@@ -61,13 +90,14 @@ async function main(): Promise<number> {
   if (name !== 'user' && !app.clientSecret) throw new TargetError(`the ${name} client ${app.clientId} has no secret: cannot use client credentials`);
 
   if (name === 'user') {
+    const password = fromStdin ? await readPasswordLine() : givenPassword!;
     const idp = cognitoClient(target.cognito);
     try {
       const tokens = await signInWithPassword(idp, {
         clientId: app.clientId,
         clientSecret: app.clientSecret || undefined,
         username: values.username!,
-        password: password!,
+        password,
       });
       process.stdout.write(`${values.id ? tokens.idToken : tokens.accessToken}\n`);
     } catch (error) {

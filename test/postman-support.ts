@@ -80,9 +80,13 @@ export const FAKE_TARGET: ApiTarget = {
   userPoolId: 'eu-west-1_AbCdEf123',
   resourceServerId: 'links-api',
   clients: {
-    m2m: { clientId: '4abc5example6clientid789xy', clientSecret: '1example2secret3value4for5tests6abcdefghijklmnopq' },
-    readonly: { clientId: '7readonly8client9id0abcdef', clientSecret: 'zyx9readonly8secret7value6for5tests4abcdefghijklm' },
-    user: { clientId: '2user3client4id5abcdefghij', clientSecret: 'u1ser2secret3value4for5tests6abcdefghijklmnopqrst' },
+    m2m: { clientId: '4abc5example6clientid789xy', clientSecret: '1example2secret3value4for5tests6abcdefghijklmnopq', scopes: ['links-api/read', 'links-api/write'] },
+    readonly: { clientId: '7readonly8client9id0abcdef', clientSecret: 'zyx9readonly8secret7value6for5tests4abcdefghijklm', scopes: ['links-api/read'] },
+    user: {
+      clientId: '2user3client4id5abcdefghij',
+      clientSecret: 'u1ser2secret3value4for5tests6abcdefghijklmnopqrst',
+      scopes: ['openid', 'email', 'links-api/read', 'links-api/write'],
+    },
   },
   cognito: { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9229', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
 };

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IdStore } from '../local/template/ids';
+import { loadSystem, resourcesOfType, type System } from '../local/template/system';
 import {
   environmentValues,
   isSecretVariable,
@@ -11,7 +13,8 @@ import {
   writeLocalEnvironment,
   type PostmanEnvironment,
 } from '../postman/environment';
-import type { TwinOutputsFile } from '../scripts/lib/targets';
+import { targetFromTwinOutputs, type TwinOutputsFile } from '../scripts/lib/targets';
+import { loadTwinSystem, templateClientScopes, withTemplateScopes } from '../scripts/lib/templateScopes';
 import { allScripts, allStrings, FAKE_TARGET, loadCollection, ROOT } from './postman-support';
 
 const outputs: TwinOutputsFile = {
@@ -104,6 +107,8 @@ describe('postmanEnvironment', () => {
 });
 
 describe('writeLocalEnvironment', () => {
+  // The fake outputs' client ids are no template's: the scopes are found through the outputs' names.
+  const system = loadSystem({ rootDir: ROOT });
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'postman-env-'));
@@ -113,7 +118,7 @@ describe('writeLocalEnvironment', () => {
   const read = () => JSON.parse(readFileSync(join(dir, LOCAL_ENVIRONMENT_FILE), 'utf8')) as PostmanEnvironment;
 
   it('writes the twin\'s environment, owner-readable only, and says so', () => {
-    const line = writeLocalEnvironment(outputs, dir);
+    const line = writeLocalEnvironment(outputs, dir, undefined, system);
     expect(line).toContain(LOCAL_ENVIRONMENT_FILE);
     const env = read();
     expect(env.values.find((v) => v.key === 'readOnlyClientSecret')).toEqual({
@@ -127,12 +132,12 @@ describe('writeLocalEnvironment', () => {
   });
 
   it('keeps a username and password typed into the previous file', () => {
-    writeLocalEnvironment(outputs, dir);
+    writeLocalEnvironment(outputs, dir, undefined, system);
     const env = read();
     for (const v of env.values) if (v.key === 'username') v.value = 'bob@example.com';
     for (const v of env.values) if (v.key === 'password') v.value = 'Typed-in-9!xyz';
     writeFileSync(join(dir, LOCAL_ENVIRONMENT_FILE), JSON.stringify(env));
-    writeLocalEnvironment({ ...outputs, api: { ...outputs.api, ApiUrl: 'http://127.0.0.1:4000/v1/' } }, dir);
+    writeLocalEnvironment({ ...outputs, api: { ...outputs.api, ApiUrl: 'http://127.0.0.1:4000/v1/' } }, dir, undefined, system);
     const again = read();
     expect(again.values.find((v) => v.key === 'username')?.value).toBe('bob@example.com');
     expect(again.values.find((v) => v.key === 'password')?.value).toBe('Typed-in-9!xyz');
@@ -144,13 +149,127 @@ describe('writeLocalEnvironment', () => {
     expect(localEnvironmentPath(dir, join(dir, '.local'))).toBe(join(dir, LOCAL_ENVIRONMENT_FILE));
     const other = join(dir, 'elsewhere');
     expect(localEnvironmentPath(dir, other)).toBe(join(other, 'local.postman_environment.json'));
-    expect(writeLocalEnvironment(outputs, dir, other)).toContain(join('elsewhere', 'local.postman_environment.json'));
+    expect(writeLocalEnvironment(outputs, dir, other, system)).toContain(join('elsewhere', 'local.postman_environment.json'));
     expect(() => statSync(join(dir, LOCAL_ENVIRONMENT_FILE))).toThrow();
   });
 
   it('never throws: npm start must not fail over the Postman file', () => {
     const broken = { ...outputs, api: {} } as TwinOutputsFile;
-    expect(writeLocalEnvironment(broken, dir)).toMatch(/could not write .*ApiUrl/);
+    expect(writeLocalEnvironment(broken, dir, undefined, system)).toMatch(/could not write .*ApiUrl/);
+  });
+});
+
+describe('the clients\' scopes come from the templates', () => {
+  const LOGICAL_IDS = { m2m: 'M2MClient', readonly: 'ReadOnlyClient', user: 'UserClient' } as const;
+  let dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    dirs = [];
+  });
+
+  /** What a twin on `system` writes to outputs.json, as far as the environment reads it. */
+  const outputsOf = (system: System): TwinOutputsFile => ({
+    auth: system.auth.outputs,
+    api: system.api.outputs,
+    local: { Region: system.region, CognitoEndpoint: 'http://127.0.0.1:9229', ClientSecrets: {} },
+  });
+  const scopesIn = (system: System, logicalId: string) => system.api.resources[logicalId]!.properties.AllowedOAuthScopes;
+
+  /** This project's samconfig.toml and templates in a temporary root, edited. */
+  function projectCopy(edit: { api?: (text: string) => string; samconfig?: (text: string) => string } = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), 'postman-scopes-'));
+    dirs.push(dir);
+    for (const file of ['samconfig.toml', 'auth-stack/template.yaml', 'api-stack/template.yaml']) cpSync(join(ROOT, file), join(dir, file));
+    const rewrite = (file: string, change?: (text: string) => string) => {
+      if (!change) return;
+      const before = readFileSync(join(dir, file), 'utf8');
+      const after = change(before);
+      expect(after).not.toBe(before);
+      writeFileSync(join(dir, file), after);
+    };
+    rewrite('api-stack/template.yaml', edit.api);
+    rewrite('samconfig.toml', edit.samconfig);
+    return dir;
+  }
+  // The M2M client loses read; the API's resource server is renamed through samconfig.toml's overrides.
+  const editedCopy = () =>
+    projectCopy({
+      api: (text) => text.replace(/(\n {2}M2MClient:[\s\S]*?AllowedOAuthScopes:\n)\s+- !Sub \$\{ResourceServerIdentifier\}\/read\n/, '$1'),
+      samconfig: (text) => text.replace('UserPoolArn=/links-auth/CognitoUserPoolArn"', 'UserPoolArn=/links-auth/CognitoUserPoolArn ResourceServerIdentifier=bookmarks"'),
+    });
+
+  it('equal each client\'s AllowedOAuthScopes in the resolved templates', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    const target = withTemplateScopes(targetFromTwinOutputs(outputsOf(system)), system);
+    for (const [name, logicalId] of Object.entries(LOGICAL_IDS) as [keyof typeof LOGICAL_IDS, string][]) {
+      expect(target.clients[name].scopes).toEqual(scopesIn(system, logicalId));
+    }
+    const values = environmentValues(target);
+    expect(values.scope).toBe((scopesIn(system, 'M2MClient') as string[]).join(' '));
+    expect(values.readOnlyScope).toBe((scopesIn(system, 'ReadOnlyClient') as string[]).join(' '));
+    expect([values.scope, values.readOnlyScope]).toEqual(['links-api/read links-api/write', 'links-api/read']);
+  });
+
+  it('follow the templates: a copy with other scopes and another resource server gives another environment', () => {
+    const root = editedCopy();
+    // A twin of the copy, as npm start leaves it: ids persisted under .local/state, outputs written.
+    const idsFile = join(root, '.local', 'state', 'ids.json');
+    const system = loadSystem({ rootDir: root, ids: new IdStore(idsFile) });
+    expect(scopesIn(system, 'M2MClient')).toEqual(['bookmarks/write']);
+    const ids = readFileSync(idsFile, 'utf8');
+
+    // As npm start calls it: no System, so the templates are resolved again with the twin's persisted ids.
+    expect(writeLocalEnvironment(outputsOf(system), root)).toContain(LOCAL_ENVIRONMENT_FILE);
+    const env = JSON.parse(readFileSync(join(root, LOCAL_ENVIRONMENT_FILE), 'utf8')) as PostmanEnvironment;
+    const value = (key: string) => env.values.find((v) => v.key === key)?.value;
+    expect(value('scope')).toBe('bookmarks/write');
+    expect(value('readOnlyScope')).toBe('bookmarks/read');
+    expect(value('resourceServerId')).toBe('bookmarks');
+    expect(readFileSync(idsFile, 'utf8')).toBe(ids); // the twin's ids are read, never written
+
+    // And with the twin's own System (what a caller holding the Twin passes).
+    const other = join(root, 'other');
+    writeLocalEnvironment(outputsOf(system), root, other, system);
+    const again = JSON.parse(readFileSync(join(other, 'local.postman_environment.json'), 'utf8')) as PostmanEnvironment;
+    expect(again.values.find((v) => v.key === 'scope')?.value).toBe('bookmarks/write');
+  });
+
+  it('match the twin\'s clients by physical id', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    const target = targetFromTwinOutputs(outputsOf(system));
+    const clients = resourcesOfType(system, 'AWS::Cognito::UserPoolClient');
+    expect(clients.map((c) => c.physicalId).sort()).toEqual(Object.values(target.clients).map((c) => c.clientId).sort());
+    // Swap two ids: each name now gets the scopes of the client that really has that id.
+    const swapped = { ...target, clients: { ...target.clients, m2m: target.clients.readonly, readonly: target.clients.m2m } };
+    const scopes = templateClientScopes(system, swapped);
+    expect(scopes.m2m).toEqual(scopesIn(system, 'ReadOnlyClient'));
+    expect(scopes.readonly).toEqual(scopesIn(system, 'M2MClient'));
+  });
+
+  it('reach a --fresh twin\'s clients (ids never persisted) through the outputs\' names', () => {
+    const root = editedCopy();
+    const fresh = loadSystem({ rootDir: root });
+    const reloaded = loadTwinSystem(root, 'no-such-local-dir');
+    expect(reloaded.api.outputs.M2MClientId).not.toBe(fresh.api.outputs.M2MClientId);
+    const target = withTemplateScopes(targetFromTwinOutputs(outputsOf(fresh)), reloaded);
+    expect(target.clients.m2m.scopes).toEqual(['bookmarks/write']);
+    expect(target.clients.readonly.scopes).toEqual(['bookmarks/read']);
+    expect(existsSync(join(root, 'no-such-local-dir'))).toBe(false);
+  });
+
+  it('say so when the twin no longer matches the templates, rather than guess', () => {
+    const twinOfCopy = outputsOf(loadSystem({ rootDir: editedCopy() }));
+    expect(() => withTemplateScopes(targetFromTwinOutputs(twinOfCopy), loadSystem({ rootDir: ROOT }))).toThrow(
+      /templates resolve to resource server 'links-api' but the twin's is 'bookmarks': restart the twin/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'postman-scopes-'));
+    dirs.push(dir);
+    expect(writeLocalEnvironment(twinOfCopy, dir, undefined, loadSystem({ rootDir: ROOT }))).toMatch(/could not write .*resource server/);
+  });
+
+  it('are required: an environment is never written with made-up scopes', () => {
+    const m2m = { clientId: FAKE_TARGET.clients.m2m.clientId, clientSecret: FAKE_TARGET.clients.m2m.clientSecret };
+    expect(() => environmentValues({ ...FAKE_TARGET, clients: { ...FAKE_TARGET.clients, m2m } })).toThrow(/m2m client's scopes are unknown/);
   });
 });
 

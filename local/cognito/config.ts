@@ -193,7 +193,8 @@ function describe(client: ClientConfig, p: Record<string, unknown>): Record<stri
 
 export function validity(value: unknown, unit: unknown, defaultUnit: string, defaultSeconds: number): number {
   if (value === undefined || value === null || value === '') return defaultSeconds;
-  const seconds = UNIT_SECONDS[String(unit ?? defaultUnit)];
+  const name = String(unit ?? defaultUnit);
+  const seconds = Object.hasOwn(UNIT_SECONDS, name) ? UNIT_SECONDS[name] : undefined;
   if (seconds === undefined) throw new Error(`Unknown token validity unit ${String(unit)}`);
   return num(value, 0) * seconds;
 }

@@ -31,7 +31,7 @@ export function assertPasswordAllowed(password: string, policy: PasswordPolicy, 
 /** A temporary password that satisfies the pool's policy (what AWS would email with the invitation). */
 export function temporaryPassword(policy: PasswordPolicy): string {
   const length = Math.max(policy.minimumLength, 12);
-  // Symbols that survive shells and URLs, so the printed password can be pasted anywhere.
+  // Symbols that survive shells and URLs, so the password from the outbox can be pasted anywhere.
   const symbols = '!#%+-_=';
   const chars = [pick(LOWER), pick(UPPER), pick(DIGITS), pick(symbols)];
   const all = LOWER + UPPER + DIGITS + symbols;

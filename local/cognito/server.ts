@@ -5,6 +5,7 @@ import { cognitoConfig } from './config';
 import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
 import { BodyTooLarge, readBody, sendEmpty, sendJson } from './http';
 import { revoke } from './oauth2/revoke';
+import { createOutbox } from './outbox';
 import { token } from './oauth2/token';
 import type { Services } from './services';
 import { Sessions } from './sessions';
@@ -48,6 +49,7 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
     invoker: options.invoker,
     clock,
     log,
+    outbox: createOutbox(options.outboxDir),
     issuerFor: (poolId) => `${url}/${poolId}`,
   };
   const server = createServer((request, response) => {

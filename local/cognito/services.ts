@@ -1,6 +1,7 @@
 import type { FunctionInvoker } from '../contracts';
 import type { ClientConfig, CognitoConfig, PoolConfig } from './config';
 import { messages, resourceNotFound } from './errors';
+import type { Outbox } from './outbox';
 import type { Sessions } from './sessions';
 import type { PoolState, Store } from './store';
 import type { PoolKeys } from './tokens';
@@ -14,8 +15,10 @@ export interface Services {
   invoker: FunctionInvoker;
   /** Milliseconds since the epoch; every iat/exp/expiry check reads it (tests move it). */
   clock: () => number;
-  /** The twin's stand-in for email: codes and generated passwords. Never secrets, tokens or chosen passwords. */
+  /** Console lines for the person running the twin (confirmation codes). Never passwords, secrets or tokens. */
   log: (line: string) => void;
+  /** The twin's stand-in for email: invitations (with generated temporary passwords) and codes, as 0600 files. */
+  outbox: Outbox;
   issuerFor(poolId: string): string;
 }
 

@@ -8,15 +8,50 @@ import { z } from 'zod';
  * With a state file it is loaded on start and rewritten (atomically, mode 0600) after every change, so
  * keys and users survive restarts and tokens issued before a restart still verify; without one it lives
  * in memory. Passwords are scrypt hashes, refresh tokens and codes SHA-256 digests: nothing replayable.
+ *
+ * Every key here comes from a caller (usernames) or from the file: in memory each keyed collection is a
+ * Map and each attribute set a prototype-less record, so `constructor` or `__proto__` are just names —
+ * never Object.prototype's members, and never a way to write onto it.
  */
 
 const userStatus = z.enum(['UNCONFIRMED', 'CONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']);
 export type UserStatus = z.infer<typeof userStatus>;
 
+/**
+ * A JSON object's own entries, each value checked by `value`. Unlike z.record, every key is kept as data —
+ * `__proto__`, `constructor`, `toString` included — and nothing is ever read from or written to a prototype.
+ */
+function ownEntries<T extends z.ZodType>(value: T) {
+  return z
+    .custom<object>((raw) => raw !== null && typeof raw === 'object' && !Array.isArray(raw), 'Expected an object')
+    .transform((raw, ctx) => {
+      const entries: [string, z.output<T>][] = [];
+      for (const [key, item] of Object.entries(raw)) {
+        const parsed = value.safeParse(item);
+        if (parsed.success) entries.push([key, parsed.data]);
+        else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+      }
+      return entries;
+    });
+}
+
+/** Keyed state in memory: a Map, so no key can ever reach Object.prototype. */
+const mapOf = <T extends z.ZodType>(value: T) => ownEntries(value).transform((entries) => new Map(entries));
+
+/** A string map with no prototype (user attributes): `attributes[name]` only ever finds own keys. */
+const dictOf = <T extends z.ZodType>(value: T) => ownEntries(value).transform((entries) => dict(entries));
+
+/** A prototype-less record from entries; `__proto__` becomes an ordinary key. */
+export function dict<V>(entries: Iterable<readonly [string, V]> = []): Record<string, V> {
+  const out = Object.create(null) as Record<string, V>;
+  for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+
 const userRecord = z.object({
   /** The internal username: a UUID equal to `sub` in pools whose usernames are emails. */
   username: z.string(),
-  attributes: z.record(z.string(), z.string()),
+  attributes: dictOf(z.string()),
   passwordHash: z.string(),
   status: userStatus,
   enabled: z.boolean(),
@@ -47,35 +82,36 @@ const jwk = z.record(z.string(), z.unknown()).transform((value) => value as unkn
 const poolState = z.object({
   /** Private JWKs; the access and ID tokens are signed with different keys, as AWS does. */
   keys: z.object({ access: jwk, id: jwk }).optional(),
-  users: z.record(z.string(), userRecord),
+  /** By internal username (any string a caller chose, in pools whose usernames are not emails). */
+  users: mapOf(userRecord),
   /** Keyed by the SHA-256 of the refresh token. */
-  refreshTokens: z.record(z.string(), refreshRecord),
+  refreshTokens: mapOf(refreshRecord),
 });
 export type PoolState = z.infer<typeof poolState>;
 
-const stateSchema = z.object({ version: z.literal(1), pools: z.record(z.string(), poolState) });
+const stateSchema = z.object({ version: z.literal(1), pools: mapOf(poolState) });
 type State = z.infer<typeof stateSchema>;
 
 export class Store {
   private readonly state: State;
 
   constructor(private readonly file?: string) {
-    this.state = file && existsSync(file) ? readState(file) : { version: 1, pools: {} };
+    this.state = file && existsSync(file) ? readState(file) : { version: 1, pools: new Map() };
   }
 
   pool(poolId: string): PoolState {
-    const existing = this.state.pools[poolId];
+    const existing = this.state.pools.get(poolId);
     if (existing) return existing;
-    const created: PoolState = { users: {}, refreshTokens: {} };
-    this.state.pools[poolId] = created;
+    const created: PoolState = { users: new Map(), refreshTokens: new Map() };
+    this.state.pools.set(poolId, created);
     return created;
   }
 
   /** Drops refresh records past their expiry: nothing can use them, and they would grow the file forever. */
   prune(now: number): void {
-    for (const pool of Object.values(this.state.pools)) {
-      for (const [key, record] of Object.entries(pool.refreshTokens)) {
-        if (record.expiresAt <= now) delete pool.refreshTokens[key];
+    for (const pool of this.state.pools.values()) {
+      for (const [key, record] of pool.refreshTokens) {
+        if (record.expiresAt <= now) pool.refreshTokens.delete(key);
       }
     }
   }
@@ -85,11 +121,27 @@ export class Store {
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.state, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(temporary, JSON.stringify(serialize(this.state), null, 2) + '\n', { mode: 0o600 });
     chmodSync(temporary, 0o600);
     // rename is atomic: a crash mid-write never leaves a half-written state file behind.
     renameSync(temporary, this.file);
   }
+}
+
+/**
+ * The file's shape: Maps become JSON objects. Object.fromEntries defines each key as an own property, so a
+ * user named `__proto__` is written as data (and read back as data by ownEntries).
+ */
+function serialize(state: State): unknown {
+  return {
+    version: state.version,
+    pools: Object.fromEntries(
+      [...state.pools].map(([poolId, pool]) => [
+        poolId,
+        { ...(pool.keys ? { keys: pool.keys } : {}), users: Object.fromEntries(pool.users), refreshTokens: Object.fromEntries(pool.refreshTokens) },
+      ]),
+    ),
+  };
 }
 
 function readState(file: string): State {

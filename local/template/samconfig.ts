@@ -3,6 +3,8 @@ import { parse } from 'smol-toml';
 
 /** What the twin needs from one samconfig.toml config env: the names and overrides `sam deploy` uses. */
 export interface DeployConfig {
+  /** The source template `sam build` reads (build.parameters.template_file), relative to samconfig.toml. */
+  templateFile?: string;
   stackName?: string;
   region?: string;
   parameterOverrides: Record<string, string>;
@@ -26,7 +28,9 @@ export function readDeployConfig(samconfigPath: string, configEnv: string): Depl
   const env = doc[configEnv] ?? {};
   const merged: Record<string, unknown> = { ...env.global?.parameters, ...env.deploy?.parameters };
   const overrides = merged.parameter_overrides;
+  const templateFile = env.build?.parameters?.template_file ?? env.global?.parameters?.template_file;
   return {
+    templateFile: typeof templateFile === 'string' ? templateFile : undefined,
     stackName: typeof merged.stack_name === 'string' ? merged.stack_name : undefined,
     region: typeof merged.region === 'string' ? merged.region : undefined,
     parameterOverrides: Array.isArray(overrides)

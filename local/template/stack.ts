@@ -364,12 +364,17 @@ class StackResolver {
 
 const NOT_INTRINSIC = Symbol('not an intrinsic');
 
-/** SAM Globals: maps merge key by key (the resource wins), anything else the resource overrides. */
+/**
+ * SAM Globals, as samtranslator merges them: maps merge key by key, lists concatenate (global entries first),
+ * anything else — intrinsics included — the resource's own value wins.
+ */
 export function mergeGlobals(globals: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...globals };
   for (const [key, value] of Object.entries(own)) {
     const base = out[key];
-    out[key] = isPlainMap(base) && isPlainMap(value) ? mergeGlobals(base, value) : value;
+    if (isPlainMap(base) && isPlainMap(value)) out[key] = mergeGlobals(base, value);
+    else if (Array.isArray(base) && Array.isArray(value)) out[key] = [...base, ...value];
+    else out[key] = value;
   }
   return out;
 }

@@ -31,6 +31,7 @@ export interface SystemOptions {
 /** Account id of the local twin: recognisably not a real account. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
+/** Where the templates are when samconfig.toml does not say (its build template_file wins). */
 export const AUTH_TEMPLATE = 'auth-stack/template.yaml';
 export const API_TEMPLATE = 'api-stack/template.yaml';
 
@@ -43,7 +44,7 @@ export function loadSystem(options: SystemOptions): System {
   const accountId = LOCAL_ACCOUNT_ID;
   const auth = resolveStack({
     name: options.authStackName ?? authConfig.stackName ?? 'links-auth',
-    templatePath: join(options.rootDir, AUTH_TEMPLATE),
+    templatePath: join(options.rootDir, authConfig.templateFile ?? AUTH_TEMPLATE),
     region,
     accountId,
     parameterOverrides: { ...authConfig.parameterOverrides, ...options.authParameters },
@@ -53,7 +54,7 @@ export function loadSystem(options: SystemOptions): System {
   const ssm = { ...auth.ssmParameters };
   const api = resolveStack({
     name: options.apiStackName ?? apiConfig.stackName ?? 'links-api',
-    templatePath: join(options.rootDir, API_TEMPLATE),
+    templatePath: join(options.rootDir, apiConfig.templateFile ?? API_TEMPLATE),
     region,
     accountId,
     parameterOverrides: { ...apiConfig.parameterOverrides, ...options.apiParameters },

@@ -12,10 +12,18 @@ import { cognitoClient, describeAwsError, type CognitoClientOptions } from './co
 export type ClientName = 'm2m' | 'readonly' | 'user';
 export const CLIENT_NAMES: readonly ClientName[] = ['m2m', 'readonly', 'user'];
 
+/** The stack outputs naming each app client (api-stack/template.yaml Outputs). */
+export const CLIENT_OUTPUT_KEYS: Record<ClientName, string> = { m2m: 'M2MClientId', readonly: 'ReadOnlyClientId', user: 'UserClientId' };
+
 export interface AppClient {
   clientId: string;
-  /** Empty when it was not asked for (see awsTarget's `secrets`). */
+  /** Empty when it was not asked for (see awsTarget's `described`). */
   clientSecret: string;
+  /**
+   * The client's AllowedOAuthScopes. AWS: what DescribeUserPoolClient says. The twin: what the templates
+   * declare (templateScopes.ts withTemplateScopes; its outputs.json does not say). Undefined: not looked up.
+   */
+  scopes?: string[];
 }
 
 export interface ApiTarget {
@@ -87,7 +95,7 @@ export function targetFromTwinOutputs(outputs: TwinOutputsFile): ApiTarget {
     cognitoEndpoint: endpoint,
     userPoolId: need('auth', 'UserPoolId'),
     resourceServerId: need('api', 'ResourceServerId'),
-    clients: { m2m: client('M2MClientId'), readonly: client('ReadOnlyClientId'), user: client('UserClientId') },
+    clients: Object.fromEntries(CLIENT_NAMES.map((name) => [name, client(CLIENT_OUTPUT_KEYS[name])])) as Record<ClientName, AppClient>,
     cognito: { region, endpoint, credentials: TWIN_CREDENTIALS },
   };
 }
@@ -140,10 +148,11 @@ export const AUTH_OUTPUTS = ['UserPoolId', 'TokenUrl', 'IssuerUrl'] as const;
 export const API_OUTPUTS = ['ApiUrl', 'M2MClientId', 'ReadOnlyClientId', 'UserClientId', 'ResourceServerId'] as const;
 
 /**
- * The deployed stacks: outputs through DescribeStacks, secrets through DescribeUserPoolClient (only those
- * in `secrets`: each is a call, and most commands need one). Needs AWS credentials.
+ * The deployed stacks: outputs through DescribeStacks, each client's secret and AllowedOAuthScopes through
+ * DescribeUserPoolClient (only the clients in `described`: each is a call, and most commands need one).
+ * Needs AWS credentials.
  */
-export async function awsTarget(names: StackNames, secrets: readonly ClientName[] = CLIENT_NAMES): Promise<ApiTarget> {
+export async function awsTarget(names: StackNames, described: readonly ClientName[] = CLIENT_NAMES): Promise<ApiTarget> {
   const cfn = new CloudFormationClient({ ...(names.region ? { region: names.region } : {}), maxAttempts: 3 });
   try {
     let region: string | undefined;
@@ -165,22 +174,20 @@ export async function awsTarget(names: StackNames, secrets: readonly ClientName[
     requireOutputs(names.authStack, auth, AUTH_OUTPUTS);
     requireOutputs(names.apiStack, api, API_OUTPUTS);
     const cognito: CognitoClientOptions = { region };
-    const ids: Record<ClientName, string> = { m2m: api.M2MClientId!, readonly: api.ReadOnlyClientId!, user: api.UserClientId! };
+    const ids = Object.fromEntries(CLIENT_NAMES.map((name) => [name, api[CLIENT_OUTPUT_KEYS[name]]!])) as Record<ClientName, string>;
     const idp = cognitoClient(cognito);
     try {
-      const secretOf = async (name: ClientName): Promise<[ClientName, string]> => {
-        if (!secrets.includes(name)) return [name, ''];
+      const describe = async (name: ClientName): Promise<[ClientName, AppClient]> => {
+        if (!described.includes(name)) return [name, { clientId: ids[name], clientSecret: '' }];
         try {
           const result = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: auth.UserPoolId, ClientId: ids[name] }));
-          return [name, result.UserPoolClient?.ClientSecret ?? ''];
+          const client = result.UserPoolClient;
+          return [name, { clientId: ids[name], clientSecret: client?.ClientSecret ?? '', scopes: client?.AllowedOAuthScopes ?? [] }];
         } catch (error) {
-          throw new TargetError(`cannot read the ${name} client's secret (DescribeUserPoolClient ${ids[name]}): ${describeAwsError(error)}`);
+          throw new TargetError(`cannot read the ${name} client (DescribeUserPoolClient ${ids[name]}): ${describeAwsError(error)}`);
         }
       };
-      const secretOfClient = Object.fromEntries(await Promise.all(CLIENT_NAMES.map(secretOf))) as Record<ClientName, string>;
-      const clients = Object.fromEntries(
-        CLIENT_NAMES.map((name) => [name, { clientId: ids[name], clientSecret: secretOfClient[name] }]),
-      ) as Record<ClientName, AppClient>;
+      const clients = Object.fromEntries(await Promise.all(CLIENT_NAMES.map(describe))) as Record<ClientName, AppClient>;
       return {
         kind: 'aws',
         region,

@@ -46,6 +46,11 @@ export const LinkUrlSchema = z
       ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
       return z.NEVER;
     }
+    // user:password@host would store (and hand back) someone's credentials.
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+      return z.NEVER;
+    }
     // Normalising percent-encodes and punycodes, which can lengthen the URL past the limit.
     if (url.href.length > MAX_URL_LENGTH) {
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_URL_LENGTH} characters once normalised` });
@@ -77,10 +82,8 @@ export const PageSizeSchema = z
   .pipe(z.int().min(1, pageSizeMessage).max(MAX_PAGE_SIZE, pageSizeMessage));
 
 /** Only the shape is checked here; the MAC (bound to owner and filter) is checked by links/cursor.ts. */
-export const CursorTokenSchema = z
-  .string()
-  .max(512, 'is not a valid cursor')
-  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'is not a valid cursor');
+// One pattern (lengths included) so a bad cursor is reported once, not once per failed check.
+export const CursorTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{1,100}$/, 'is not a valid cursor');
 
 // ---------- Request bodies and parameters ----------
 

@@ -90,6 +90,7 @@ describe('GET /links', () => {
     ['garbage', 'garbage'],
     ['characters outside base64url', 'not.base64!'],
     ['an over-long token', `${'a'.repeat(600)}.b`],
+    ['an over-long token with bad characters', `${'!'.repeat(600)}.b`],
     ['a bare dot', '.'],
     ['three parts', 'a.b.c'],
     ['a well-formed token we never minted', `${Buffer.from('01ARZ3NDEKTSV4RRFFQ69G5FAV').toString('base64url')}.${'A'.repeat(43)}`],

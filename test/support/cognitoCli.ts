@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { probe, testWithTool } from './tools';
 
 const execFileAsync = promisify(execFile);
 
@@ -9,17 +10,9 @@ const execFileAsync = promisify(execFile);
  * The environment is minimal so a developer's own profile or credentials never leak into a test.
  */
 
-export async function awsCliAvailable(): Promise<boolean> {
-  return execFileAsync('aws', ['--version']).then(() => true, () => false);
-}
-
-/** Missing CLI: a failure in CI (CI=true), elsewhere a printed reason and a skip. */
-export async function awsCliOrSkip(): Promise<boolean> {
-  if (await awsCliAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error('The AWS CLI (`aws`) is required in CI for the seed-flow tests');
-  console.warn('Skipping the AWS CLI seed flows: `aws` is not installed (pip install awscli)');
-  return false;
-}
+/** Probed once per test file: tests that need it go through `cliTest`, skipped visibly (or failing in CI). */
+export const AWS_CLI = probe('AWS CLI', 'aws', ['--version']);
+export const cliTest = testWithTool(AWS_CLI, 'Install it with `pip install awscli`.');
 
 export interface CliResult {
   code: number;

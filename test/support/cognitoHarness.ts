@@ -1,4 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { FunctionInvoker, LocalCognito } from '../../local/contracts';
 import { startCognito } from '../../local/cognito/server';
@@ -8,7 +11,7 @@ import { noFunctions } from './cognitoInvoker';
 /**
  * A local Cognito on a free loopback port, from the real templates (with parameter overrides), plus what
  * tests need to drive it through real clients: the pool and client ids and secrets the templates produce,
- * an SDK client, the printed log lines, and a movable clock.
+ * an SDK client, the printed log lines, the outbox (its email), and a movable clock.
  */
 
 export interface ClientInfo {
@@ -24,8 +27,10 @@ export interface TestCognito {
   /** Clients by template logical id: UserClient, M2MClient, ReadOnlyClient. */
   clients: Record<'UserClient' | 'M2MClient' | 'ReadOnlyClient', ClientInfo>;
   sdk: CognitoIdentityProviderClient;
-  /** Every line the server printed (confirmation codes, temporary passwords). */
+  /** Every line the server printed (confirmation codes; never a password). */
   logs: string[];
+  /** Where the server writes the messages it would email (invitations with temporary passwords, codes). */
+  outboxDir: string;
   /** Moves the server's clock (ms); 0 = real time. */
   setClockOffset(ms: number): void;
   stop(): Promise<void>;
@@ -40,12 +45,16 @@ export interface TestCognitoOptions {
   system?: System;
   /** 0 (default) = a free port. The issuer contains the port, so a restart that keeps tokens valid keeps it. */
   port?: number;
+  /** Default: a fresh private temporary directory, removed by stop(). */
+  outboxDir?: string;
 }
 
 export async function startTestCognito(options: TestCognitoOptions = {}): Promise<TestCognito> {
   const system = options.system ?? loadSystem({ rootDir: process.cwd(), authParameters: options.authParameters, apiParameters: options.apiParameters });
   const logs: string[] = [];
   let offset = 0;
+  const ownOutbox = options.outboxDir === undefined;
+  const outboxDir = options.outboxDir ?? mkdtempSync(join(tmpdir(), 'cognito-outbox-'));
   const cognito = await startCognito({
     system,
     host: '127.0.0.1',
@@ -53,6 +62,7 @@ export async function startTestCognito(options: TestCognitoOptions = {}): Promis
     stateFile: options.stateFile,
     invoker: options.invoker ?? noFunctions,
     log: (line) => logs.push(line),
+    outboxDir,
     clock: () => Date.now() + offset,
   });
   const pool = resourcesOfType(system, 'AWS::Cognito::UserPool')[0];
@@ -78,12 +88,14 @@ export async function startTestCognito(options: TestCognitoOptions = {}): Promis
     clients: { UserClient: client('UserClient'), M2MClient: client('M2MClient'), ReadOnlyClient: client('ReadOnlyClient') },
     sdk,
     logs,
+    outboxDir,
     setClockOffset: (ms) => {
       offset = ms;
     },
     stop: async () => {
       sdk.destroy();
       await cognito.stop();
+      if (ownOutbox) rmSync(outboxDir, { recursive: true, force: true });
     },
   };
 }
@@ -108,11 +120,23 @@ export function printedCode(logs: string[], email: string): string {
   return code;
 }
 
-/** The temporary password the server printed for `email` (the invitation email's stand-in). */
-export function printedTemporaryPassword(logs: string[], email: string): string {
-  const line = [...logs].reverse().find((l) => l.includes('temporary password') && l.includes(email));
-  const password = line ? /: (\S+)$/.exec(line)?.[1] : undefined;
-  if (!password) throw new Error(`no temporary password printed for ${email}`);
+/**
+ * The latest message to `email` of this kind, found as a person finds it: the console line names the
+ * outbox file (relative to the working directory, or absolute), and the file holds the email.
+ */
+export function outboxMessage(logs: string[], email: string, kind: 'invitation' | 'confirmation code'): { file: string; text: string } {
+  const line = [...logs].reverse().find((l) => l.startsWith(`Cognito: ${kind} for ${email} `));
+  const file = line ? /written to (\S+?)\)?(?:: \d{6})?$/.exec(line)?.[1] : undefined;
+  if (!file) throw new Error(`no ${kind} for ${email} in the outbox (console: ${line ?? 'nothing'})`);
+  const path = resolve(file);
+  return { file: path, text: readFileSync(path, 'utf8') };
+}
+
+/** The temporary password the invitation in the outbox gives `email` (AWS's default invitation wording). */
+export function deliveredTemporaryPassword(logs: string[], email: string): string {
+  const { text } = outboxMessage(logs, email, 'invitation');
+  const password = /^Your username is \S+ and temporary password is (\S+)\.$/m.exec(text)?.[1];
+  if (!password) throw new Error(`the invitation for ${email} holds no temporary password:\n${text}`);
   return password;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSystem } from '../../local/template/system';
 import { buildProperties, listFunctions, ROOT, type FunctionSpec } from './model';
 import { buildAsSam, lambdaEnvironment } from './samBuild';
-import { run } from './tools';
+import { run } from '../support/tools';
 
 /**
  * Every function of both stacks (conditional ones too) is bundled as `sam build` would bundle it, into a

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ROOT, STACK_KEYS, STACK_TEMPLATES } from './model';
-import { CFN_LINT, probe, run, testWithTool } from './tools';
+import { CFN_LINT, probe, run, testWithTool } from '../support/tools';
 
 /** One cfn-lint finding in its JSON output format. */
 interface Finding {

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { loadSystem, type System } from '../../local/template/system';
 import type { ResolvedStack } from '../../local/template/stack';
 import { apiEvents, ROOT, STACK_KEYS, type StackKey } from './model';
-import { probe, PYTHON, run, testWithTool } from './tools';
+import { probe, PYTHON, run, testWithTool } from '../support/tools';
 
 /**
  * The real SAM transform (aws-sam-translator, the library CloudFormation's AWS::Serverless transform runs), offline.

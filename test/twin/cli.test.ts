@@ -100,6 +100,6 @@ describe('npm start', () => {
   test('a bad flag value is rejected with a usage line', async () => {
     const run = runCli(['--api-port', 'eighty', '--local-dir', localDir]);
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain("--api-port must be a port number (1-65535), got 'eighty'");
+    expect(run.output()).toContain("--api-port must be a port number (0-65535, 0 = any free port), got 'eighty'");
   });
 });

@@ -12,7 +12,9 @@ import {
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { claimsOf, headerOf, printedTemporaryPassword, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure } from '../support/cognitoHarness';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { claimsOf, deliveredTemporaryPassword, headerOf, outboxMessage, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
 
 /** Admin-only pool (AllowSelfSignUp=false): seed flow 1 and the user-pool rules around it, through the SDK. */
@@ -183,11 +185,11 @@ test('the password policy of the template is enforced with AWS messages', async 
   await expect(set(STRONG_PASSWORD)).resolves.toBeDefined();
 });
 
-test('admin-created user: printed temporary password, NEW_PASSWORD_REQUIRED, RespondToAuthChallenge', async () => {
+test('admin-created user: temporary password from the outbox, NEW_PASSWORD_REQUIRED, RespondToAuthChallenge', async () => {
   const email = uniqueEmail('invite');
   const created = await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email }));
   expect(created.User).toMatchObject({ UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true });
-  const temporary = printedTemporaryPassword(t.logs, email);
+  const temporary = deliveredTemporaryPassword(t.logs, email);
 
   const challenge = await passwordSignIn(email, temporary);
   expect(challenge.AuthenticationResult).toBeUndefined();
@@ -214,19 +216,42 @@ test('admin-created user: printed temporary password, NEW_PASSWORD_REQUIRED, Res
 test('MessageAction RESEND issues a new temporary password; the old one stops working', async () => {
   const email = uniqueEmail('resend');
   await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email }));
-  const first = printedTemporaryPassword(t.logs, email);
+  const first = deliveredTemporaryPassword(t.logs, email);
   await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email, MessageAction: 'RESEND' }));
-  const second = printedTemporaryPassword(t.logs, email);
+  const second = deliveredTemporaryPassword(t.logs, email);
   expect(second).not.toBe(first);
   expect(await failure(passwordSignIn(email, first))).toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
   expect((await passwordSignIn(email, second)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
 });
 
+test('the invitation is an owner-only file in the outbox; its console line names the file, never the password', async () => {
+  const email = uniqueEmail('outbox');
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email }));
+  const lines = t.logs.filter((line) => line.includes(email));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^Cognito: invitation for \S+ \(user pool \S+, valid \d+ days\) written to \S+\.txt$/);
+  expect(lines[0]).toContain(`invitation for ${email} (user pool ${t.poolId},`);
+
+  const { file, text } = outboxMessage(t.logs, email, 'invitation');
+  expect(file.startsWith(join(t.outboxDir, ''))).toBe(true);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  const [headers, ...body] = text.split('\n\n');
+  expect(headers!.split('\n')).toEqual([`To: ${email}`, 'Subject: Your temporary password', expect.stringMatching(/^Date: .+ GMT$/), `X-Cognito-User-Pool: ${t.poolId}`]);
+  expect(body[0]).toMatch(new RegExp(`^Your username is ${email.replace(/[.+]/g, '\\$&')} and temporary password is \\S+\\.$`));
+
+  const password = deliveredTemporaryPassword(t.logs, email);
+  expect((await passwordSignIn(email, password)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+  expect(t.logs.some((line) => line.includes(password))).toBe(false);
+});
+
 test('a temporary password stops working after TemporaryPasswordValidityDays', async () => {
   const email = uniqueEmail('stale');
   await sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username: email, TemporaryPassword: 'Temporary-Pass-1' }));
-  // The administrator chose it, so it is not printed.
+  // The administrator chose it, so it is neither printed nor written to the outbox.
   expect(t.logs.some((line) => line.includes('Temporary-Pass-1'))).toBe(false);
+  const invitation = outboxMessage(t.logs, email, 'invitation');
+  expect(invitation.text).toContain('temporary password is (the one your administrator set).');
+  expect(invitation.text).not.toContain('Temporary-Pass-1');
   t.setClockOffset(8 * 86_400_000);
   try {
     expect(await failure(passwordSignIn(email, 'Temporary-Pass-1'))).toMatchObject({
@@ -306,6 +331,56 @@ test('DescribeUserPoolClient and ListUserPoolClients report the templates\' clie
     .toMatchObject({ name: 'ResourceNotFoundException', message: 'User pool us-east-1_nosuchpol does not exist.' });
 });
 
+describe('usernames that are Object.prototype members are unknown users like any other', () => {
+  // Each is a member of Object.prototype: a lookup in a plain object would find Object.prototype's, not a user.
+  const NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+  const prototypeMembers = Object.getOwnPropertyNames(Object.prototype).sort();
+  const client = () => t.clients.UserClient;
+
+  /** The server runs in this process: writing onto Object.prototype would show here. */
+  function expectNoPrototypePollution(): void {
+    expect(({} as Record<string, unknown>).passwordHash).toBeUndefined();
+    expect(({} as Record<string, unknown>).status).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeMembers);
+  }
+
+  test.each(NAMES)('InitiateAuth / AdminInitiateAuth as %s: Incorrect username or password.', async (name) => {
+    const incorrect = { name: 'NotAuthorizedException', message: 'Incorrect username or password.', status: 400 };
+    expect(await failure(passwordSignIn(name))).toEqual(incorrect);
+    expect(await failure(sdk.send(new AdminInitiateAuthCommand({
+      UserPoolId: t.poolId,
+      ClientId: client().id,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: name, PASSWORD: STRONG_PASSWORD, SECRET_HASH: secretHash(name, client()) },
+    })))).toEqual(incorrect);
+    expectNoPrototypePollution();
+  });
+
+  test.each(NAMES)('AdminGetUser, AdminSetUserPassword, AdminConfirmSignUp, AdminDeleteUser and RESEND of %s: User does not exist.', async (name) => {
+    const notFound = { name: 'UserNotFoundException', message: 'User does not exist.', status: 400 };
+    const Username = name;
+    expect(await failure(sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username })))).toEqual(notFound);
+    for (const Permanent of [true, false]) {
+      expect(await failure(sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: t.poolId, Username, Password: STRONG_PASSWORD, Permanent })))).toEqual(notFound);
+      expectNoPrototypePollution();
+    }
+    expect(await failure(sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: t.poolId, Username })))).toEqual(notFound);
+    expect(await failure(sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username, MessageAction: 'RESEND' })))).toEqual(notFound);
+    expect(await failure(sdk.send(new AdminDeleteUserCommand({ UserPoolId: t.poolId, Username })))).toEqual(notFound);
+    // Usernames are emails in this pool: creating one by such a name is refused as AWS refuses it.
+    expect(await failure(sdk.send(new AdminCreateUserCommand({ UserPoolId: t.poolId, Username, MessageAction: 'SUPPRESS' }))))
+      .toEqual({ name: 'InvalidParameterException', message: 'Username should be an email.', status: 400 });
+    expectNoPrototypePollution();
+  });
+
+  test('real users are untouched by all of it', async () => {
+    const email = uniqueEmail('bystander');
+    await adminUser(email);
+    await expect(passwordSignIn(email)).resolves.toHaveProperty('AuthenticationResult');
+    expectNoPrototypePollution();
+  });
+});
+
 describe('protocol-level mistakes are AWS-style 400s, never 500s', () => {
   const call = (target: string | undefined, body: string) =>
     fetch(t.cognito.url, {
@@ -340,4 +415,15 @@ describe('protocol-level mistakes are AWS-style 400s, never 500s', () => {
   test('unknown paths', async () => {
     expect((await fetch(`${t.cognito.url}/nope`)).status).toBe(404);
   });
+});
+
+// Last, so it covers every invitation this file sent: the outbox holds each generated password, no console line does.
+test('no console line ever contained a generated temporary password', () => {
+  const invitations = readdirSync(t.outboxDir).filter((name) => name.includes('-invitation-'));
+  const passwords = invitations
+    .map((name) => /temporary password is (\S+)\.$/m.exec(readFileSync(join(t.outboxDir, name), 'utf8'))?.[1])
+    .filter((password): password is string => password !== undefined && !password.startsWith('('));
+  expect(passwords.length).toBeGreaterThanOrEqual(4);
+  const printed = t.logs.join('\n');
+  for (const password of passwords) expect(printed).not.toContain(password);
 });

@@ -1,13 +1,8 @@
-import { awsCliOrSkip, awsCognitoIdp } from '../support/cognitoCli';
+import { awsCognitoIdp, cliTest } from '../support/cognitoCli';
 import { secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
 
 /** Seed flows 1 and 3 up to the tokens, with the real AWS CLI (v1) and --endpoint-url, as the walkthroughs run them. */
-
-let cli = false;
-beforeAll(async () => {
-  cli = await awsCliOrSkip();
-});
 
 describe('seed flow 1 with the AWS CLI (admin-only pool)', () => {
   let t: TestCognito;
@@ -16,8 +11,7 @@ describe('seed flow 1 with the AWS CLI (admin-only pool)', () => {
   });
   afterAll(() => t.stop());
 
-  test('admin-create-user → admin-set-user-password --permanent → describe-user-pool-client → initiate-auth', async () => {
-    if (!cli) return;
+  cliTest('admin-create-user → admin-set-user-password --permanent → describe-user-pool-client → initiate-auth', async () => {
     const email = uniqueEmail('cli1');
     const clientId = t.clients.UserClient.id;
     const created = await awsCognitoIdp(t, ['admin-create-user', '--user-pool-id', t.poolId, '--username', email]);
@@ -49,8 +43,7 @@ describe('seed flow 3 with the AWS CLI (self sign-up pool)', () => {
   });
   afterAll(() => t.stop());
 
-  test('sign-up → admin-confirm-sign-up → initiate-auth', async () => {
-    if (!cli) return;
+  cliTest('sign-up → admin-confirm-sign-up → initiate-auth', async () => {
     const email = uniqueEmail('cli3');
     const client = t.clients.UserClient;
     const hash = secretHash(email, client);

@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoConfig } from '../../local/cognito/config';
 import { startCognito } from '../../local/cognito/server';
+import { Store } from '../../local/cognito/store';
+import { createUserRecord, findUser } from '../../local/cognito/users';
 import { loadSystem } from '../../local/template/system';
-import { headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, signIn } from '../support/cognitoHarness';
+import { failure, headerOf, postForm, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, signIn } from '../support/cognitoHarness';
 import { noFunctions } from '../support/cognitoInvoker';
 import { verifyToken } from '../support/cognitoVerify';
 
@@ -80,4 +83,72 @@ test('a state file that is not the local Cognito\'s is refused, not silently rep
   writeFileSync(stateFile, '{"not": "state"}');
   await expect(startCognito({ system: loadSystem({ rootDir: process.cwd() }), port: 0, stateFile, invoker: noFunctions })).rejects.toThrow(/unexpected shape/);
   expect(readFileSync(stateFile, 'utf8')).toBe('{"not": "state"}');
+});
+
+/** Object.prototype's members, to see that nothing the local Cognito reads or writes lands on it. */
+const prototypeMembers = Object.getOwnPropertyNames(Object.prototype).sort();
+function expectNoPrototypePollution(): void {
+  expect(({} as Record<string, unknown>).passwordHash).toBeUndefined();
+  expect(({} as Record<string, unknown>).username).toBeUndefined();
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeMembers);
+}
+
+test('in a pool whose usernames are not emails, `__proto__` and `constructor` are ordinary usernames, also across a restart', () => {
+  const system = loadSystem({ rootDir: process.cwd() });
+  const emailPool = [...cognitoConfig(system).pools.values()][0]!;
+  const pool = { ...emailPool, usernameAttributes: [], caseSensitive: true };
+  const stateFile = join(dir, 'plain-usernames.json');
+  const store = new Store(stateFile);
+  for (const username of ['__proto__', 'constructor']) {
+    const user = createUserRecord(pool, { username, attributes: {}, passwordHash: `hash-of-${username}`, status: 'CONFIRMED', now: 0 });
+    store.pool(pool.id).users.set(user.username, user);
+  }
+  store.save();
+
+  const state = new Store(stateFile).pool(pool.id);
+  expect(findUser(pool, state, '__proto__')?.passwordHash).toBe('hash-of-__proto__');
+  expect(findUser(pool, state, 'constructor')?.passwordHash).toBe('hash-of-constructor');
+  for (const name of ['toString', 'valueOf', 'hasOwnProperty']) expect(findUser(pool, state, name)).toBeUndefined();
+  expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')).pools[pool.id].users).sort()).toEqual(['__proto__', 'constructor']);
+  expectNoPrototypePollution();
+});
+
+test('a crafted state file cannot pollute Object.prototype: its keys stay data', async () => {
+  const system = loadSystem({ rootDir: process.cwd() });
+  const poolId = [...cognitoConfig(system).pools.keys()][0]!;
+  const user = (username: string, email: string) =>
+    `{"username":"${username}","attributes":{"__proto__":"x","constructor":"y","sub":"${username}","email":"${email}"},` +
+    `"passwordHash":"polluted","status":"CONFIRMED","enabled":true,"createdAt":0,"updatedAt":0}`;
+  const stateFile = join(dir, 'crafted.json');
+  // Written as text: JSON.parse makes "__proto__" an own key, which a careless `target[key] = value` would turn into a prototype.
+  writeFileSync(stateFile, `{"version":1,"pools":{
+    "__proto__":{"users":{},"refreshTokens":{},"passwordHash":"polluted"},
+    "constructor":{"users":{"toString":${user('toString', 'tostring@example.com')}},"refreshTokens":{}},
+    "${poolId}":{
+      "users":{"__proto__":${user('__proto__', 'proto@example.com')},"valueOf":${user('valueOf', 'valueof@example.com')}},
+      "refreshTokens":{"__proto__":{"originJti":"o","clientId":"c","username":"__proto__","scope":[],"authTime":0,"expiresAt":99999999999999}}
+    }}}`);
+
+  const t = await startTestCognito({ system, stateFile });
+  try {
+    expectNoPrototypePollution();
+    // The user stored under the key "__proto__" is a user like any other, found by their email.
+    const got = await t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: 'proto@example.com' }));
+    expect(got.Username).toBe('__proto__');
+    expect(got.UserAttributes).toEqual(expect.arrayContaining([{ Name: '__proto__', Value: 'x' }, { Name: 'constructor', Value: 'y' }]));
+    for (const name of ['toString', 'hasOwnProperty', 'isPrototypeOf']) {
+      expect(await failure(t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: name }))))
+        .toEqual({ name: 'UserNotFoundException', message: 'User does not exist.', status: 400 });
+    }
+    await t.sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: t.poolId, Username: 'valueof@example.com', Password: STRONG_PASSWORD, Permanent: true }));
+    expectNoPrototypePollution();
+  } finally {
+    await t.stop();
+  }
+  // Written back as it was read: "__proto__" is still an own key of the file's objects.
+  const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { pools: Record<string, { users: object; refreshTokens: object }> };
+  expect(Object.hasOwn(saved.pools, '__proto__')).toBe(true);
+  expect(Object.hasOwn(saved.pools[poolId]!.users, '__proto__')).toBe(true);
+  expect(Object.hasOwn(saved.pools[poolId]!.refreshTokens, '__proto__')).toBe(true);
+  expectNoPrototypePollution();
 });

@@ -8,7 +8,8 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
-import { claimsOf, printedCode, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure, signIn } from '../support/cognitoHarness';
+import { statSync } from 'node:fs';
+import { claimsOf, outboxMessage, printedCode, secretHash, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito, failure, signIn } from '../support/cognitoHarness';
 import { fixedInvoker, inProcessInvoker } from '../support/cognitoInvoker';
 import { verifyToken } from '../support/cognitoVerify';
 
@@ -95,6 +96,30 @@ describe('self sign-up with email confirmation (AllowSelfSignUp=true, no auto-co
     const client = t.clients.UserClient;
     expect(await failure(t.sdk.send(new SignUpCommand({ ClientId: client.id, Username: uniqueEmail('nohash'), Password: STRONG_PASSWORD }))))
       .toEqual({ status: 400, name: 'NotAuthorizedException', message: `Client ${client.id} is configured with secret but SECRET_HASH was not received` });
+  });
+
+  test('the confirmation code is printed and also emailed to the outbox (an owner-only file)', async () => {
+    const email = uniqueEmail('mailed');
+    await signUp(t, email);
+    const code = printedCode(t.logs, email);
+    const { file, text } = outboxMessage(t.logs, email, 'confirmation code');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(text).toContain(`To: ${email}\nSubject: Your verification code\n`);
+    expect(text).toContain(`\n\nYour verification code is ${code}.\n`);
+  });
+
+  test('SignUp and ConfirmSignUp with Object.prototype member names: AWS\'s answers, nothing polluted', async () => {
+    const client = t.clients.UserClient;
+    const prototypeMembers = Object.getOwnPropertyNames(Object.prototype).sort();
+    for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty']) {
+      // Usernames are emails in this pool (AWS's own check and wording).
+      expect(await failure(signUp(t, name))).toEqual({ status: 400, name: 'InvalidParameterException', message: 'Username should be an email.' });
+      // An unknown user, hidden behind PreventUserExistenceErrors — not "Current status is undefined".
+      expect(await failure(t.sdk.send(new ConfirmSignUpCommand({ ClientId: client.id, Username: name, ConfirmationCode: '123456', SecretHash: secretHash(name, client) }))))
+        .toEqual({ status: 400, name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' });
+    }
+    expect(({} as Record<string, unknown>).passwordHash).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeMembers);
   });
 
   test('ConfirmSignUp of an unknown user does not reveal that it is unknown', async () => {

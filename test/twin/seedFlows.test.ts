@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Twin } from '../../local/twin';
 import { verifyToken } from '../support/cognitoVerify';
-import { awsCliOrSkip, awsCognitoIdp } from '../support/cognitoCli';
+import { awsCognitoIdp, cliTest } from '../support/cognitoCli';
 import { clientCredentialsToken, http, PASSWORD, secretHash, startTestTwin } from '../support/twin';
 
 /** `aws cognito-idp …` against the twin; resolves the JSON it printed, rejects with its error text. */
@@ -33,15 +33,12 @@ function sdk(twin: Twin): CognitoIdentityProviderClient {
 
 describe('seed flows 1, 3 and 4 (self sign-up allowed, no auto-confirm — the shipped samconfig)', () => {
   let twin: Twin;
-  let cli = false;
   beforeAll(async () => {
-    cli = await awsCliOrSkip();
     twin = await startTestTwin();
   });
   afterAll(() => twin?.stop());
 
-  test('1: admin-created user, permanent password, secret from describe-user-pool-client, SECRET_HASH, links API', async () => {
-    if (!cli) return;
+  cliTest('1: admin-created user, permanent password, secret from describe-user-pool-client, SECRET_HASH, links API', async () => {
     const pool = twin.outputs.auth.UserPoolId!;
     const clientId = twin.outputs.api.UserClientId!;
     const email = 'Flow.One@Example.com';
@@ -89,8 +86,7 @@ describe('seed flows 1, 3 and 4 (self sign-up allowed, no auto-confirm — the s
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
   });
 
-  test('3: sign-up, admin-confirm-sign-up, initiate-auth, protected route 401 without / 200 with the ID token', async () => {
-    if (!cli) return;
+  cliTest('3: sign-up, admin-confirm-sign-up, initiate-auth, protected route 401 without / 200 with the ID token', async () => {
     const pool = twin.outputs.auth.UserPoolId!;
     const clientId = twin.outputs.api.UserClientId!;
     const secret = twin.outputs.local.ClientSecrets[clientId]!;

@@ -21,7 +21,7 @@ export async function userOfAccessToken(s: Services, token: string): Promise<{ p
   const record = recordOfOrigin(state, claims.origin_jti);
   if (!record) throw notAuthorized(messages.invalidAccessToken);
   if (record.revokedAt !== undefined) throw notAuthorized(messages.accessTokenRevoked);
-  const user = state.users[claims.username];
+  const user = state.users.get(claims.username);
   if (!user) throw userNotFound();
   return { pool, user, claims };
 }

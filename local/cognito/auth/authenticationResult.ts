@@ -28,7 +28,7 @@ export async function signIn(s: Services, pool: PoolConfig, client: ClientConfig
     expiresAt: now + client.refreshTokenSeconds * 1000,
   };
   const state = stateOf(s, pool);
-  state.refreshTokens[sha256(refreshToken)] = record;
+  state.refreshTokens.set(sha256(refreshToken), record);
   s.store.save();
   return { ...(await mintUserTokens(s, pool, client, user, record)), RefreshToken: refreshToken };
 }
@@ -60,7 +60,7 @@ async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfi
 
 /** The refresh record of an origin_jti (every user access token names one). */
 export function recordOfOrigin(state: PoolState, originJti: string): RefreshRecord | undefined {
-  return Object.values(state.refreshTokens).find((record) => record.originJti === originJti);
+  return [...state.refreshTokens.values()].find((record) => record.originJti === originJti);
 }
 
 /** Revokes one refresh token and, through origin_jti, every access token minted from it. */
@@ -70,5 +70,5 @@ export function revokeRecord(record: RefreshRecord, now: number): void {
 
 /** GlobalSignOut / AdminDeleteUser: every refresh token of the user, for every client. */
 export function revokeUser(state: PoolState, username: string, now: number): void {
-  for (const record of Object.values(state.refreshTokens)) if (record.username === username) revokeRecord(record, now);
+  for (const record of state.refreshTokens.values()) if (record.username === username) revokeRecord(record, now);
 }

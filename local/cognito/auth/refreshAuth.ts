@@ -19,11 +19,11 @@ export function refreshRecord(
   secretHash: { value: string | undefined } | undefined,
 ): { record: RefreshRecord; user: UserRecord } {
   const state = stateOf(s, pool);
-  const record = state.refreshTokens[sha256(token)];
+  const record = state.refreshTokens.get(sha256(token));
   if (!record) throw notAuthorized(messages.invalidRefreshToken);
   if (record.clientId !== client.clientId) throw notAuthorized(messages.refreshTokenOtherClient);
   if (secretHash) assertSecretHash(client, secretHash.value, [record.username]);
-  const user = state.users[record.username];
+  const user = state.users.get(record.username);
   // A deleted user's tokens were revoked with them.
   if (record.revokedAt !== undefined || !user) throw notAuthorized(messages.refreshTokenRevoked);
   if (record.expiresAt <= s.clock()) throw notAuthorized(messages.refreshTokenExpired);

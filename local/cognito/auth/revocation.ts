@@ -14,7 +14,7 @@ export function revokeRefreshToken(s: Services, client: ClientConfig, token: str
   // Access and ID tokens are JWTs (three dot-separated parts); refresh tokens here are opaque.
   if (token.split('.').length === 3) return 'not-a-refresh-token';
   const state = stateOf(s, poolOf(s, client));
-  const record = state.refreshTokens[sha256(token)];
+  const record = state.refreshTokens.get(sha256(token));
   // RFC 7009 §2.2: an invalid token is not an error; there is nothing left to revoke.
   if (!record) return 'unknown';
   if (record.clientId !== client.clientId) return 'other-client';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PoolConfig } from '../config';
 import { hashPassword } from '../crypto';
 import { CognitoError, messages, usernameExists, userNotFound } from '../errors';
+import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed, temporaryPassword } from '../passwordPolicy';
 import { poolById, stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
@@ -24,8 +25,8 @@ const Request = z.object({
 
 /**
  * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password valid for the pool's
- * TemporaryPasswordValidityDays. A generated temporary password is printed (the invitation email's
- * stand-in) unless MessageAction is SUPPRESS; one the admin chose is never printed. The PreSignUp
+ * TemporaryPasswordValidityDays. Unless MessageAction is SUPPRESS, the invitation goes to the outbox (the
+ * email's stand-in) with a generated password; no password is ever printed. The PreSignUp
  * trigger runs with triggerSource PreSignUp_AdminCreateUser; AWS ignores its auto-confirm answer here.
  */
 export const adminCreateUser: Target = async (s, body) => {
@@ -53,7 +54,7 @@ export const adminCreateUser: Target = async (s, body) => {
     clientMetadata: request.ClientMetadata,
   });
   if (findUser(pool, state, request.Username)) throw usernameExists(messages.userAccountExists);
-  state.users[user.username] = user;
+  state.users.set(user.username, user);
   s.store.save();
   invite(s, pool, user, request.TemporaryPassword === undefined ? password : undefined, request.MessageAction);
   return { User: userType(user) };
@@ -76,7 +77,11 @@ async function resend(s: Services, pool: PoolConfig, user: UserRecord | undefine
   return user;
 }
 
-/** The invitation email's stand-in. Prints a generated password only: one the admin chose they already know. */
+/**
+ * The invitation email, into the outbox (AWS's default subject and wording); the console only names the
+ * file. A generated password is in the message; one the administrator chose is not (they know it), so it
+ * is written nowhere.
+ */
 function invite(s: Services, pool: PoolConfig, user: UserRecord, generated: string | undefined, action: string | undefined): void {
   const to = user.attributes.email ?? user.username;
   if (action === 'SUPPRESS') {
@@ -84,7 +89,17 @@ function invite(s: Services, pool: PoolConfig, user: UserRecord, generated: stri
     return;
   }
   const days = pool.passwordPolicy.temporaryPasswordValidityDays;
-  s.log(generated
-    ? `Cognito: temporary password for ${to} (user pool ${pool.id}, valid ${days} days): ${generated}`
-    : `Cognito: invitation for ${to} (user pool ${pool.id}) uses the temporary password the administrator set (valid ${days} days)`);
+  const delivery = s.outbox.deliver({
+    kind: 'invitation',
+    to,
+    subject: 'Your temporary password',
+    userPoolId: pool.id,
+    body: [
+      `Your username is ${to} and temporary password is ${generated ?? '(the one your administrator set)'}.`,
+      '',
+      `(Local Cognito: the temporary password is valid for ${days} days; the first sign-in must set a new one.)`,
+    ].join('\n'),
+  }, s.clock());
+  const origin = generated ? '' : ', temporary password set by the administrator';
+  s.log(`Cognito: invitation for ${to} (user pool ${pool.id}${origin}, valid ${days} days) ${describeDelivery(delivery)}`);
 }

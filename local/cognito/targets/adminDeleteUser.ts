@@ -16,7 +16,7 @@ export const adminDeleteUser: Target = async (s, body) => {
   const user = findUser(pool, state, request.Username);
   if (!user) throw userNotFound();
   revokeUser(state, user.username, s.clock());
-  delete state.users[user.username];
+  state.users.delete(user.username);
   s.store.save();
   return {};
 };

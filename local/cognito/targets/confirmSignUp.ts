@@ -17,8 +17,8 @@ const Request = z.object({
 });
 
 /**
- * ConfirmSignUp with the emailed (here: printed) code. Confirming by email code also verifies the email
- * when the pool auto-verifies it. With PreventUserExistenceErrors an unknown user gets
+ * ConfirmSignUp with the emailed (here: printed, and in the outbox) code. Confirming by email code also
+ * verifies the email when the pool auto-verifies it. With PreventUserExistenceErrors an unknown user gets
  * CodeMismatchException, as AWS documents, instead of revealing that the user does not exist.
  */
 export const confirmSignUp: Target = async (s, body) => {

@@ -34,7 +34,7 @@ export const respondToAuthChallenge: Target = async (s, body) => {
   if (!request.Session) throw notAuthorized(messages.invalidSession);
   const session = s.sessions.get(request.Session, client.clientId, s.clock());
   const state = stateOf(s, pool);
-  const user = state.users[session.username];
+  const user = state.users.get(session.username);
   // USERNAME may be the email the user typed or USER_ID_FOR_SRP; either must name the session's user.
   if (!user || findUser(pool, state, username) !== user) throw notAuthorized(messages.invalidSession);
   assertSecretHash(client, responses?.SECRET_HASH, [username, user.username]);

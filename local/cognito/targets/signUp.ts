@@ -3,6 +3,7 @@ import { assertSecretHash } from '../auth/secretHash';
 import type { PoolConfig } from '../config';
 import { confirmationCode, hashPassword, sha256 } from '../crypto';
 import { invalidParameter, messages, notAuthorized, usernameExists } from '../errors';
+import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed } from '../passwordPolicy';
 import { clientById, poolOf, stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
@@ -26,7 +27,7 @@ const CODE_VALIDITY_MS = 24 * 3_600_000;
 
 /**
  * SignUp: refused when the pool is admin-only; otherwise the user is UNCONFIRMED with a confirmation code
- * (printed: the twin's email) unless the PreSignUp trigger auto-confirms them.
+ * (printed, and emailed to the outbox) unless the PreSignUp trigger auto-confirms them.
  */
 export const signUp: Target = async (s, body) => {
   const request = parseRequest(Request, body);
@@ -66,7 +67,7 @@ export const signUp: Target = async (s, body) => {
   // The trigger ran asynchronously: someone may have taken the name meanwhile.
   assertAvailable(s, pool, request.Username);
   const code = user.status === 'UNCONFIRMED' ? issueConfirmationCode(s, pool, user) : undefined;
-  stateOf(s, pool).users[user.username] = user;
+  stateOf(s, pool).users.set(user.username, user);
   s.store.save();
   return {
     UserConfirmed: user.status === 'CONFIRMED',
@@ -83,11 +84,18 @@ function assertAvailable(s: Services, pool: PoolConfig, username: string): void 
   }
 }
 
-/** Sets a fresh code on the user and prints it: the local stand-in for the confirmation email. */
+/**
+ * Sets a fresh code on the user and sends it: the confirmation email goes to the outbox, and the code is
+ * printed too (a code is not a password: it confirms one sign-up, once, within 24 hours).
+ */
 export function issueConfirmationCode(s: Services, pool: PoolConfig, user: UserRecord): string {
   const code = confirmationCode();
   user.confirmation = { codeHash: sha256(code), expiresAt: s.clock() + CODE_VALIDITY_MS };
   const to = user.attributes.email ?? user.username;
-  s.log(`Cognito: confirmation code for ${to} (user pool ${pool.id}): ${code}`);
+  const delivery = s.outbox.deliver(
+    { kind: 'confirmation-code', to, subject: 'Your verification code', userPoolId: pool.id, body: `Your verification code is ${code}.` },
+    s.clock(),
+  );
+  s.log(`Cognito: confirmation code for ${to} (user pool ${pool.id}; email ${describeDelivery(delivery)}): ${code}`);
   return code;
 }

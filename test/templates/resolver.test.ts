@@ -1,0 +1,110 @@
+/**
+ * The template resolver the twin runs on: samconfig overrides, parameter rules, conditions, intrinsics,
+ * the SSM hand-off between stacks, SAM Globals, stable ids, and localising AWS URLs.
+ */
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IdStore } from '../../local/template/ids';
+import { parseParameterOverrides } from '../../local/template/samconfig';
+import { mergeGlobals, TemplateError } from '../../local/template/stack';
+import { loadSystem, localizeUrl } from '../../local/template/system';
+
+const ROOT = join(__dirname, 'fixtures', 'resolver');
+
+describe('template resolver', () => {
+  test('samconfig names the stacks and its overrides drive parameters, conditions and intrinsics', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    expect([system.auth.name, system.api.name]).toEqual(['resolver-auth', 'resolver-api']);
+    const pool = system.auth.resources.Pool!;
+    expect(pool.physicalId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(pool.properties).toEqual({ UserPoolName: 'resolver-auth-team', MfaConfiguration: 'OPTIONAL' });
+    expect(system.auth.conditions).toEqual({ Fancy: true, NotFancy: false });
+    expect(system.auth.outputs).toEqual({
+      Issuer: `https://cognito-idp.us-east-1.amazonaws.com/${pool.physicalId}`,
+      Joined: 'team,b,3',
+      Escaped: '${Literal}-us-east-1',
+    });
+  });
+
+  test('a false condition drops the resource, and AWS::NoValue drops the property', () => {
+    const system = loadSystem({ rootDir: ROOT, authParameters: { Flavour: 'plain' } });
+    expect(system.auth.resources.FancyOnly).toBeUndefined();
+    expect(system.auth.resources.Pool!.properties).not.toHaveProperty('MfaConfiguration');
+    expect(system.ssm).not.toHaveProperty('/resolver-auth/fancy');
+  });
+
+  test('the api stack reads SSM-typed parameters from what the auth stack publishes', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    const poolId = system.auth.resources.Pool!.physicalId;
+    expect(system.ssm['/resolver-auth/PoolId']).toBe(poolId);
+    expect(system.api.parameters.PoolId).toBe(poolId);
+    expect(system.api.outputs.TableArn).toBe(`arn:aws:dynamodb:us-east-1:000000000000:table/${system.api.resources.Table!.physicalId}`);
+  });
+
+  test('a missing SSM parameter names what is missing and what exists', () => {
+    expect(() => loadSystem({ rootDir: ROOT, apiParameters: { PoolId: '/other-auth/PoolId' } }))
+      .toThrow(/parameter PoolId: SSM parameter \/other-auth\/PoolId does not exist \(published: .*\/resolver-auth\/PoolId/);
+  });
+
+  test.each([
+    [{ Prefix: 'UPPER' }, /parameter Prefix: 'UPPER' does not match \^\[a-z\]\+\$/],
+    [{ Flavour: 'odd' }, /parameter Flavour: 'odd' is not one of plain, fancy/],
+    [{ Size: '11' }, /parameter Size: 11 is above 10/],
+    [{ Size: 'x' }, /parameter Size: 'x' is not a number/],
+    [{ Unknown: '1' }, /parameter override Unknown is not a parameter/],
+  ])('parameter %j is refused with a clear error', (override, message) => {
+    expect(() => loadSystem({ rootDir: ROOT, authParameters: override as Record<string, string> })).toThrow(TemplateError);
+    expect(() => loadSystem({ rootDir: ROOT, authParameters: override as Record<string, string> })).toThrow(message);
+  });
+
+  test('SAM Globals: maps merge, lists concatenate (globals first), the resource wins for values', () => {
+    const fn = loadSystem({ rootDir: ROOT }).api.resources.Fn!;
+    expect(fn.properties.Runtime).toBe('nodejs24.x');
+    expect(fn.properties.Layers).toEqual(['global-layer', 'own-layer']);
+    expect(fn.properties.Environment).toEqual({ Variables: { SHARED: 'from-globals', OVERRIDDEN: expect.stringMatching(/^us-east-1_/) } });
+    // An intrinsic is a value, not a map to merge into.
+    expect(mergeGlobals({ A: { Ref: 'X' } }, { A: { 'Fn::Sub': 'y' } })).toEqual({ A: { 'Fn::Sub': 'y' } });
+  });
+
+  test('ids persist in the id store: the same pool and table names after a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ids-'));
+    try {
+      const first = loadSystem({ rootDir: ROOT, ids: new IdStore(join(dir, 'ids.json')) });
+      const again = loadSystem({ rootDir: ROOT, ids: new IdStore(join(dir, 'ids.json')) });
+      const fresh = loadSystem({ rootDir: ROOT });
+      expect(again.auth.resources.Pool!.physicalId).toBe(first.auth.resources.Pool!.physicalId);
+      expect(again.api.resources.Table!.physicalId).toBe(first.api.resources.Table!.physicalId);
+      expect(fresh.auth.resources.Pool!.physicalId).not.toBe(first.auth.resources.Pool!.physicalId);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('templates are found where samconfig.toml builds them from (build template_file)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relocated-'));
+    try {
+      cpSync(ROOT, dir, { recursive: true });
+      mkdirSync(join(dir, 'stacks'));
+      renameSync(join(dir, 'auth-stack', 'template.yaml'), join(dir, 'stacks', 'auth.yaml'));
+      appendFileSync(join(dir, 'samconfig.toml'), '[auth.build.parameters]\ntemplate_file = "stacks/auth.yaml"\n');
+      expect(loadSystem({ rootDir: dir }).auth.templatePath).toBe(join(dir, 'stacks', 'auth.yaml'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('parameter_overrides parse like the SAM CLI: quotes, spaces, escapes', () => {
+    expect(parseParameterOverrides('A=1 B="two words" C=\'x y\' D="q\\"uote" E=')).toEqual({ A: '1', B: 'two words', C: 'x y', D: 'q"uote', E: '' });
+  });
+
+  test('AWS endpoint URLs become the twin\'s; other values are left alone', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    const endpoints = { cognitoUrl: 'http://127.0.0.1:9229', apiUrl: 'http://127.0.0.1:3000' };
+    expect(localizeUrl('https://d.auth.us-east-1.amazoncognito.com/oauth2/token', system, endpoints)).toBe('http://127.0.0.1:9229/oauth2/token');
+    expect(localizeUrl('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', system, endpoints)).toBe('http://127.0.0.1:9229/us-east-1_abc');
+    expect(localizeUrl(system.api.outputs.ApiUrl!, system, endpoints)).toBe('http://127.0.0.1:3000/v1/');
+    expect(localizeUrl('https://example.com/x', system, endpoints)).toBe('https://example.com/x');
+    expect(localizeUrl('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', system, endpoints)).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc');
+  });
+});
