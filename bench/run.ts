@@ -141,6 +141,8 @@ async function main(): Promise<void> {
         Object.entries(twin.latencyMs).map(([route, s]) => [route, round(twin.firstRequestMs[route] ?? Number.NaN), s.p50, s.p95, s.max]),
       ));
       if (twin.errors.length) console.log(`    non-2xx seen: ${twin.errors.join(', ')}`);
+      const memory = Object.entries(twin.maxMemoryMb).map(([fn, mb]) => `${fn} ${mb} MB`).join(', ');
+      console.log(`    max memory used (Node ${process.versions.node}; Lambda MemorySize 256 MB): ${memory || 'no REPORT lines seen'}`);
     }
 
     const report = {

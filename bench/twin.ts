@@ -31,7 +31,19 @@ export type TwinBenchResult =
       seededLinks: number;
       requests: number;
       errors: string[];
+      /** Peak "Max Memory Used" per function over the run, from the runner's Lambda-style REPORT lines. */
+      maxMemoryMb: Record<string, number>;
     };
+
+/** Lambda's REPORT line: `[Fn] REPORT RequestId: … Max Memory Used: 71 MB …` → the highest value per function. */
+export function maxMemoryByFunction(lines: readonly string[]): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const line of lines) {
+    const match = /^\[(\w+)\] REPORT .* Max Memory Used: (\d+) MB/.exec(line);
+    if (match) peaks[match[1]!] = Math.max(peaks[match[1]!] ?? 0, Number(match[2]));
+  }
+  return peaks;
+}
 
 function isTwin(value: unknown): value is TwinLike {
   const t = value as Partial<TwinLike> | undefined;
@@ -99,9 +111,10 @@ export async function benchTwin(rootDir: string, requests: number): Promise<Twin
   if (typeof startTwin !== 'function') return { status: 'skipped', reason: 'local/twin.ts does not export startTwin yet' };
 
   const started = performance.now();
+  const logLines: string[] = [];
   let candidate: unknown;
   try {
-    candidate = await startTwin({ rootDir, apiPort: 0, cognitoPort: 0, log: () => undefined });
+    candidate = await startTwin({ rootDir, apiPort: 0, cognitoPort: 0, log: (line: string) => void logLines.push(line) });
   } catch (error) {
     return { status: 'skipped', reason: `startTwin failed: ${(error as Error).message.split('\n')[0]}` };
   }
@@ -146,7 +159,7 @@ export async function benchTwin(rootDir: string, requests: number): Promise<Twin
       }
       latencyMs[name] = summarize(samples);
     }
-    return { status: 'ran', startWallMs, reportedReadyMs: typeof twin.readyMs === 'number' ? twin.readyMs : undefined, firstRequestMs, latencyMs, seededLinks, requests, errors };
+    return { status: 'ran', startWallMs, reportedReadyMs: typeof twin.readyMs === 'number' ? twin.readyMs : undefined, firstRequestMs, latencyMs, seededLinks, requests, errors, maxMemoryMb: maxMemoryByFunction(logLines) };
   } catch (error) {
     return { status: 'skipped', reason: `twin started in ${Math.round(startWallMs)} ms but the request benchmark failed: ${(error as Error).message.split('\n')[0]}` };
   } finally {

@@ -129,11 +129,11 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
     } catch (error) {
       throw new RuntimeError('Runtime.JSONStringifyError', `Unable to stringify response body: ${describe(error).errorMessage}`);
     }
-    send({ type: 'result', requestId: message.requestId, payload });
+    send({ type: 'result', requestId: message.requestId, payload, maxRssKb: process.resourceUsage().maxRSS });
   } catch (error) {
     const described = describe(error);
     console.error('Invoke Error', JSON.stringify(described));
-    send({ type: 'error', requestId: message.requestId, errorType: described.errorType, errorMessage: described.errorMessage });
+    send({ type: 'error', requestId: message.requestId, errorType: described.errorType, errorMessage: described.errorMessage, maxRssKb: process.resourceUsage().maxRSS });
   } finally {
     currentRequestId = undefined;
   }

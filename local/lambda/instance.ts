@@ -47,6 +47,8 @@ export class FunctionInstance {
   private initWaiter: ((outcome: InitOutcome) => void) | undefined;
   private readonly forked = performance.now();
   initMs = 0;
+  /** Peak RSS the process reported with its last result (0 when unknown: timeouts, crashes). */
+  maxRssKb = 0;
 
   private constructor(private readonly options: InstanceOptions) {
     const { spec } = options;
@@ -194,9 +196,11 @@ export class FunctionInstance {
     const { spec } = this.options;
     const duration = performance.now() - pending.started;
     const init = this.initMs > 0 ? ` Init Duration: ${this.initMs.toFixed(2)} ms` : '';
+    const memory = this.maxRssKb > 0 ? ` Max Memory Used: ${Math.ceil(this.maxRssKb / 1024)} MB` : '';
     this.initMs = 0;
+    this.maxRssKb = 0;
     this.options.log(
-      `[${spec.logicalId}] REPORT RequestId: ${pending.requestId} Duration: ${duration.toFixed(2)} ms Billed Duration: ${Math.ceil(duration)} ms Memory Size: ${spec.memoryMb} MB${init}` +
+      `[${spec.logicalId}] REPORT RequestId: ${pending.requestId} Duration: ${duration.toFixed(2)} ms Billed Duration: ${Math.ceil(duration)} ms Memory Size: ${spec.memoryMb} MB${memory}${init}` +
         (result.status === 'ok' ? '' : ` Status: ${result.status}`),
     );
   }
@@ -215,6 +219,7 @@ export class FunctionInstance {
       case 'error': {
         if (message.requestId !== this.pending?.requestId) return;
         const durationMs = performance.now() - this.pending.started;
+        this.maxRssKb = message.maxRssKb;
         if (message.type === 'error') {
           this.finish({ status: 'error', errorType: message.errorType, errorMessage: message.errorMessage, durationMs });
         } else if (Buffer.byteLength(message.payload) > MAX_RESPONSE_BYTES) {

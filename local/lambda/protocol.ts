@@ -21,7 +21,8 @@ export type BootstrapMessage =
   | { type: 'ready'; initMs: number }
   /** The init phase failed (import error, handler missing, code that throws at load). */
   | { type: 'init-error'; errorType: string; errorMessage: string }
-  | { type: 'result'; requestId: string; payload: string }
-  | { type: 'error'; requestId: string; errorType: string; errorMessage: string }
+  /** maxRssKb: the process's peak resident memory so far, for REPORT's "Max Memory Used" as Lambda prints it. */
+  | { type: 'result'; requestId: string; payload: string; maxRssKb: number }
+  | { type: 'error'; requestId: string; errorType: string; errorMessage: string; maxRssKb: number }
   /** About to die of an uncaught exception or unhandled rejection. */
   | { type: 'fatal'; errorType: string; errorMessage: string };

@@ -94,7 +94,9 @@ describe('local Lambda runner', () => {
     expect(second.invocations).toBe(first.invocations + 1);
     expect(second.pid).toBe(first.pid);
     expect(logs.some((line) => /^\[CounterFunction\] \S+\t[0-9a-f-]{36}\tINFO\tinvocation \d+$/.test(line))).toBe(true);
-    expect(logs.some((line) => line.startsWith('[CounterFunction] REPORT RequestId:'))).toBe(true);
+    // As Lambda prints it: the configured size, then what the process peaked at.
+    const report = logs.find((line) => line.startsWith('[CounterFunction] REPORT RequestId:'));
+    expect(report).toMatch(/ Memory Size: \d+ MB Max Memory Used: [1-9]\d* MB/);
   });
 
   test('concurrent invocations get separate environments', async () => {
