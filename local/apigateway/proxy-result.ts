@@ -72,7 +72,7 @@ export function mergeHeaders(single: unknown, multi: unknown): Record<string, st
  * Headers API Gateway does not pass through as the integration set them: it owns these on the
  * client connection and hands the integration's values on as `x-amzn-Remapped-<name>`.
  */
-const REMAPPED = new Set(['connection', 'content-length', 'date', 'server', 'transfer-encoding']);
+const REMAPPED = new Set(['authorization', 'connection', 'content-length', 'date', 'server', 'transfer-encoding', 'www-authenticate']);
 
 export function clientHeaders(headers: Record<string, string[]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -35,12 +35,17 @@ function parseEvent<S extends z.ZodType>(schema: S, event: APIGatewayProxyEvent)
   const parsed = parse(event, undefined, schema, true);
   if (parsed.success) return parsed.data as z.output<S>;
   // Powertools hands zod's own issues on as the cause: paths say whose fault each one is.
-  const issues = classifyIssues(parsed.error.cause as z.core.$ZodIssue[]);
+  const cause = parsed.error.cause;
+  if (!Array.isArray(cause)) throw parsed.error;
+  const issues = classifyIssues(cause as z.core.$ZodIssue[]);
   if (issues.claims.length > 0) {
     logger.warn('Token claims do not fit this route', { fields: issues.claims });
     throw new UnauthorizedError();
   }
-  if (issues.request.length > 0) throw new BadRequestError(issues.request);
+  if (issues.request.length > 0) {
+    const shown = issues.request.length;
+    throw new BadRequestError(issues.request, shown < issues.requestTotal ? `Invalid request (${shown} of ${issues.requestTotal} errors shown)` : undefined);
+  }
   throw new Error(`Event does not match the API Gateway proxy event schema at: ${issues.envelope.join(', ')}`);
 }
 

@@ -7,7 +7,7 @@ export interface FieldError {
 /** An error whose message is safe to show the caller, with the status it maps to. */
 export class HttpError extends Error {
   constructor(
-    readonly statusCode: 400 | 401 | 404 | 409,
+    readonly statusCode: 400 | 401 | 404 | 409 | 503,
     message: string,
     readonly errors?: readonly FieldError[],
   ) {
@@ -39,5 +39,13 @@ export class NotFoundError extends HttpError {
 export class ConflictError extends HttpError {
   constructor(message = 'The resource was modified concurrently; please retry') {
     super(409, message);
+  }
+}
+
+/** DynamoDB kept throttling us after retries: the caller should come back shortly (Retry-After says when). */
+export class ServiceUnavailableError extends HttpError {
+  readonly retryAfterSeconds = 1;
+  constructor(message = 'The service is busy; please retry shortly') {
+    super(503, message);
   }
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError } from './errors';
+import { HttpError, ServiceUnavailableError } from './errors';
+import { isThrottled } from './throttling';
 import { logger } from './logger';
 
 export type ApiResponse = APIGatewayProxyResult;
@@ -42,10 +43,16 @@ export function memberLocation(collectionPath: string, id: string): string {
  * is ours, logged in full and answered with a message that reveals nothing.
  */
 export function errorResponse(error: unknown): ApiResponse {
+  // Throttling that outlasted the SDK's own retries is load, not a bug: 503, come back shortly.
+  if (!(error instanceof HttpError) && isThrottled(error)) {
+    logger.warn('DynamoDB throttled the request', { errorName: (error as Error).name });
+    return errorResponse(new ServiceUnavailableError());
+  }
   if (error instanceof HttpError) {
     // Field names and our own messages only: no header or body value the caller sent reaches the logs.
     logger.info('Request rejected', { statusCode: error.statusCode, reason: error.message, errors: error.errors });
-    return json(error.statusCode, error.errors ? { message: error.message, errors: error.errors } : { message: error.message });
+    const headers = error instanceof ServiceUnavailableError ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
+    return json(error.statusCode, error.errors ? { message: error.message, errors: error.errors } : { message: error.message }, headers);
   }
   logger.error('Unhandled error', error instanceof Error ? error : new Error(String(error)));
   return json(500, { message: 'Internal server error' });

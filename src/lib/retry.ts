@@ -1,9 +1,12 @@
-import { ConflictError } from './errors';
+import { ConflictError, ServiceUnavailableError } from './errors';
 
-/** One attempt of an optimistic write lost a race (stale version, transaction conflict): read again and retry. */
+/**
+ * One attempt of an optimistic write lost a race (stale version, transaction conflict) or was throttled:
+ * read again and retry.
+ */
 export class WriteConflict extends Error {
-  constructor(message = 'write conflict') {
-    super(message);
+  constructor(readonly throttled = false) {
+    super(throttled ? 'write throttled' : 'write conflict');
     this.name = 'WriteConflict';
   }
 }
@@ -21,7 +24,7 @@ export function backoffMs(attempt: number): number {
 
 /**
  * Runs `attempt` until it stops throwing WriteConflict. Each attempt must re-read what it depends on.
- * When the attempts run out the caller gets a 409 it may retry, never a 500.
+ * When the attempts run out the caller gets a 409 (lost races) or 503 (throttled) it may retry, never a 500.
  */
 export async function retryOnWriteConflict<T>(attempt: () => Promise<T>, maxAttempts = MAX_WRITE_ATTEMPTS): Promise<T> {
   for (let attemptNumber = 1; ; attemptNumber++) {
@@ -29,7 +32,7 @@ export async function retryOnWriteConflict<T>(attempt: () => Promise<T>, maxAtte
       return await attempt();
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error;
-      if (attemptNumber >= maxAttempts) throw new ConflictError();
+      if (attemptNumber >= maxAttempts) throw error.throttled ? new ServiceUnavailableError() : new ConflictError();
       await sleep(backoffMs(attemptNumber));
     }
   }

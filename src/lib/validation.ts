@@ -17,6 +17,8 @@ export interface ClassifiedIssues {
   request: FieldError[];
   /** API Gateway sent something unexpected: our bug or misconfiguration, not the caller's. */
   envelope: string[];
+  /** How many caller errors there were in all (request holds at most MAX_REPORTED_ERRORS of them). */
+  requestTotal: number;
 }
 
 /** `body.tags[3]`: dotted names, bracketed indexes. */
@@ -35,22 +37,36 @@ function isClaimsPath(path: readonly PropertyKey[]): boolean {
   return path[0] === 'requestContext' && path[1] === 'authorizer';
 }
 
+/** What one response reports at most: enough to fix a request, bounded whatever the request holds. */
+export const MAX_REPORTED_ERRORS = 20;
+/** Unknown keys are the caller's text: shown (and logged) cut to this length. */
+const MAX_KEY_CHARS = 64;
+
+function shownKey(key: string): string {
+  return key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
+}
+
 function callerFieldErrors(issue: Issue, prefix: string, rest: readonly PropertyKey[]): FieldError[] {
   // A strict object reports all unknown keys in one issue; the client wants one entry per field.
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: fieldName(prefix, [...rest, key]), message: 'is not a known field' }));
+    return issue.keys.slice(0, MAX_REPORTED_ERRORS).map((key) => ({ field: fieldName(prefix, [...rest, shownKey(key)]), message: 'is not a known field' }));
   }
-  return [{ field: fieldName(prefix, rest), message: issue.message }];
+  return [{ field: fieldName(prefix, rest.map((segment) => (typeof segment === 'string' ? shownKey(segment) : segment))), message: issue.message }];
 }
 
 /** Sorts zod issues from parsing a whole proxy event by whose fault they are. Messages carry no values. */
 export function classifyIssues(issues: readonly Issue[]): ClassifiedIssues {
-  const classified: ClassifiedIssues = { claims: [], request: [], envelope: [] };
+  const classified: ClassifiedIssues = { claims: [], request: [], envelope: [], requestTotal: 0 };
   for (const issue of issues) {
     const [part, ...rest] = issue.path;
     const prefix = typeof part === 'string' ? CALLER_PARTS[part] : undefined;
-    if (prefix !== undefined) classified.request.push(...callerFieldErrors(issue, prefix, rest));
-    else if (isClaimsPath(issue.path)) classified.claims.push(dottedPath(issue.path));
+    if (prefix !== undefined) {
+      classified.requestTotal += issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+      // A loop, not push(...spread): spreading a huge array overflows the stack.
+      for (const error of callerFieldErrors(issue, prefix, rest)) {
+        if (classified.request.length < MAX_REPORTED_ERRORS) classified.request.push(error);
+      }
+    } else if (isClaimsPath(issue.path)) classified.claims.push(dottedPath(issue.path));
     else classified.envelope.push(dottedPath(issue.path));
   }
   return classified;

@@ -13,6 +13,10 @@ export const MAX_TAGS_PER_LINK = 20;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 export const TAG_PATTERN = /^[a-z0-9_-]{1,64}$/;
+/** A link body is a few KB at most (URL 2048, title 300, 20 tags): far beyond that is not a link. */
+export const MAX_BODY_CHARS = 16_384;
+/** Tags listed before duplicates collapse; checked before each tag is, so a huge list costs nothing. */
+export const MAX_LISTED_TAGS = 100;
 /** Crockford base32 ULID: 48-bit time then 80 random bits, so ids sort by creation time. */
 export const LINK_ID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
@@ -61,15 +65,21 @@ export const LinkUrlSchema = z
   .brand<'LinkUrl'>();
 export type LinkUrl = z.output<typeof LinkUrlSchema>;
 
+// A UTF-16 surrogate without its pair cannot be encoded as UTF-8: stored, it would come back mangled.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const TitleSchema = z
   .string()
+  .refine((title) => !LONE_SURROGATE.test(title), 'must be well-formed Unicode text')
   .trim()
   .min(1, 'must not be empty')
   .max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`);
 
 /** Repeated tags collapse before the limit applies; sorted so a link's tags read the same every time. */
 export const TagListSchema = z
-  .array(TagSchema)
+  .array(z.unknown())
+  .max(MAX_LISTED_TAGS, `must list at most ${MAX_LISTED_TAGS} tags`)
+  .pipe(z.array(TagSchema))
   .transform((tags) => [...new Set(tags)].sort())
   .refine((tags) => tags.length <= MAX_TAGS_PER_LINK, `must hold at most ${MAX_TAGS_PER_LINK} distinct tags`);
 
@@ -138,6 +148,7 @@ export type IdTokenClaims = z.output<typeof IdTokenClaimsSchema>;
 function jsonBody<T extends z.ZodType>(schema: T) {
   return z
     .string({ error: 'is required and must be a JSON object' })
+    .max(MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters`)
     .transform((text, ctx) => {
       try {
         return JSON.parse(text) as unknown;

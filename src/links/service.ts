@@ -18,8 +18,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { cancellationReasons, documentClient, isTransactionConflict, tableName } from '../lib/dynamo';
-import { BadRequestError, NotFoundError } from '../lib/errors';
+import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../lib/errors';
 import { backoffMs, retryOnWriteConflict, sleep, WriteConflict } from '../lib/retry';
+import { isThrottled } from '../lib/throttling';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   LINK_PREFIX,
@@ -76,6 +77,7 @@ async function transactWrite(items: TransactItem[]): Promise<void> {
  * Anything else is a real error.
  */
 function retryableOr(error: unknown, guardedIndex: number): unknown {
+  if (isThrottled(error)) return new WriteConflict(true);
   const guardFailed = cancellationReasons(error)?.[guardedIndex] === 'ConditionalCheckFailed';
   return guardFailed || isTransactionConflict(error) ? new WriteConflict() : error;
 }
@@ -220,7 +222,8 @@ async function batchGetLinks(owner: string, linkIds: readonly LinkId[]): Promise
   const found = new Map<LinkId, StoredLink>();
   let pending: Record<string, unknown>[] = linkIds.map((linkId) => ({ ...linkKey(owner, linkId) }));
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed after retries');
+    // Unprocessed keys are DynamoDB shedding load: after our retries, a 503 the caller can retry.
+    if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new ServiceUnavailableError();
     if (attempt > 1) await sleep(backoffMs(attempt));
     const { Responses, UnprocessedKeys } = await documentClient.send(
       new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
@@ -253,10 +256,11 @@ async function newestLinksTagged(owner: string, tag: Tag, limit: number, after: 
   const page = await queryNewestFirst(owner, taggingPrefix(tag), afterSk, limit);
   const linkIds = page.items.map((item) => LinkIdSchema.parse(item.linkId));
   const found = await batchGetLinks(owner, linkIds);
-  // Keep the association order (newest first); a link deleted since the query simply drops out.
+  // Keep the association order (newest first). A link deleted or untagged between the query and the read
+  // simply drops out: the link item is the truth about its tags.
   const links = linkIds.flatMap((linkId) => {
     const stored = found.get(linkId);
-    return stored ? [toLink(stored)] : [];
+    return stored?.tags.includes(tag) ? [toLink(stored)] : [];
   });
   return { links, last: linkIds.at(-1), more: page.more };
 }

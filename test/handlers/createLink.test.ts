@@ -104,6 +104,7 @@ describe('POST /links', () => {
     ['a javascript: URL', { url: 'javascript:alert(1)' }, 'body.url'],
     ['a URL carrying a password', { url: 'https://user:secret@example.com/' }, 'body.url'],
     ['a URL carrying a user name', { url: 'https://user@example.com/' }, 'body.url'],
+    ['a title with a lone surrogate', { url: 'https://example.com/x', title: 'a\ud800b' }, 'body.title'],
     ['a URL over 2048 characters', { url: `https://example.com/${'a'.repeat(2029)}` }, 'body.url'],
     ['a URL over 2048 characters once normalised', { url: `https://example.com/${' '.repeat(1000)}x` }, 'body.url'],
     ['a missing url', { title: 'no url' }, 'body.url'],

@@ -1,9 +1,11 @@
 import { DEFAULT_PAGE_SIZE, ErrorBodySchema, type Link } from '../../src/links/schemas';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useLinksTable } from '../data/linksTable';
 import { claims } from '../support/apiEvent';
 import { allPages, listLinks, newLinks, page } from './api';
 
-useLinksTable('list');
+const table = useLinksTable('list');
 
 const ids = (links: readonly Link[]) => links.map((link) => link.linkId);
 const newestFirst = (links: readonly Link[]) => [...links].reverse();
@@ -133,5 +135,21 @@ describe('GET /links', () => {
       const next = await page(owner, { limit: '2', cursor });
       expect(ids(next.items)).toEqual(ids(newestFirst(links)).slice(2, 4));
     });
+  });
+
+  test('a link untagged between the tag query and the read of the links is not listed under that tag', async () => {
+    // The moment the race leaves behind: the association still there, the link item already without the tag.
+    const drifter = claims.user('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'drifter');
+    const [kept, untagged] = await newLinks(drifter, 2, () => ['drift']);
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await documents.send(new UpdateCommand({
+      TableName: table.name,
+      Key: { pk: `OWNER#${drifter.sub}`, sk: `LINK#${untagged!.linkId}` },
+      UpdateExpression: 'SET #tags = :none',
+      ExpressionAttributeNames: { '#tags': 'tags' },
+      ExpressionAttributeValues: { ':none': [] },
+    }));
+    documents.destroy();
+    expect(ids((await page(drifter, { tag: 'drift' })).items)).toEqual([kept!.linkId]);
   });
 });

@@ -3,30 +3,13 @@ import { handler as listLinks } from '../../src/handlers/listLinks';
 import { logger } from '../../src/lib/logger';
 import { useLinksTable } from '../data/linksTable';
 import { apiEvent, claims, invoke } from '../support/apiEvent';
+import { captureOutput } from '../support/output';
 
 useLinksTable('logging', { logs: true });
 
 // Looks like a JWT; if any of it reaches a log line, a real one would too.
 const TOKEN = 'eyJraWQiOiJ0ZXN0In0.eyJzdWIiOiJsZWFrLWNhbmFyeSJ9.c2lnbmF0dXJlLWNhbmFyeS1kby1ub3QtbG9n';
 const SIGNATURE = TOKEN.split('.')[2]!;
-
-/** Everything written to stdout and stderr while `action` runs. */
-async function captureOutput(action: () => Promise<unknown>): Promise<string> {
-  const chunks: string[] = [];
-  const capture = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await action();
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return chunks.join('');
-}
 
 function logLines(output: string): Record<string, unknown>[] {
   return output

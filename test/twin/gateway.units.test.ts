@@ -230,9 +230,11 @@ describe('proxy result validation', () => {
   });
 
   test('headers API Gateway owns on the client connection are remapped', () => {
-    expect(clientHeaders({ 'Content-Length': ['5'], Date: ['x'], 'X-Ok': ['1'] })).toEqual({
+    expect(clientHeaders({ 'Content-Length': ['5'], Date: ['x'], 'WWW-Authenticate': ['Bearer'], Authorization: ['t'], 'X-Ok': ['1'] })).toEqual({
       'x-amzn-Remapped-Content-Length': ['5'],
       'x-amzn-Remapped-Date': ['x'],
+      'x-amzn-Remapped-WWW-Authenticate': ['Bearer'],
+      'x-amzn-Remapped-Authorization': ['t'],
       'X-Ok': ['1'],
     });
   });
