@@ -3,13 +3,13 @@
  * server speaking CloudFormation's query protocol and Cognito's JSON protocol, reached through the SDK's
  * AWS_ENDPOINT_URL_<SERVICE> variables): the environment's scopes are what DescribeUserPoolClient says.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostmanEnvironment } from '../../postman/environment';
+import { run } from '../support/tools';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -99,15 +99,7 @@ describe('npm run postman:env (deployed stacks)', () => {
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
     };
     for (const key of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB']) delete env[key];
-    return new Promise((resolve, reject) => {
-      const child = spawn(TSX, ['scripts/postman-env.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    return run(TSX, ['scripts/postman-env.ts', ...args], { cwd: ROOT, env, input: '' });
   }
 
   test('scopes and secrets come from DescribeUserPoolClient, one call per client', async () => {

@@ -4,40 +4,25 @@
  * The twin runs in this process, so the CLI is only ever run asynchronously.
  */
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Twin } from '../../local/twin';
 import { verifyToken } from '../support/cognitoVerify';
 import { PASSWORD, startTestTwin } from '../support/twin';
+import { run, type RunResult } from '../support/tools';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const JWT_LINE = /^[\w-]+\.[\w-]+\.[\w-]+\n$/;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** scripts/token.ts with `args`, cwd = the project root; TOKEN_PASSWORD only when `env` gives it. */
-function token(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
+function token(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', ...options.env };
   if (!options.env?.TOKEN_PASSWORD) delete env.TOKEN_PASSWORD;
   delete env.SCRIPTS_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/token.ts', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => undefined); // the CLI may exit without reading stdin
-    child.stdin.end(options.stdin ?? '');
-  });
+  return run(TSX, ['scripts/token.ts', ...args], { cwd: ROOT, env, input: options.stdin ?? '' });
 }
 
 const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
@@ -74,14 +59,14 @@ describe('npm run token, against a twin', () => {
   const at = () => ['--local-dir', localDir];
 
   /** Success: exit 0, stdout exactly one line holding the JWT, nothing on stderr. */
-  function onlyToken(run: Run): string {
+  function onlyToken(run: RunResult): string {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(JWT_LINE);
     return run.stdout.trim();
   }
 
   /** Failure: the exit code and one line on stderr, `token: …`; nothing on stdout. */
-  function oneLineError(run: Run, code: number, message: RegExp): void {
+  function oneLineError(run: RunResult, code: number, message: RegExp): void {
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
     expect(run.stderr.endsWith('\n')).toBe(true);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
