@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     apiParameters: keyValues(values['api-param'], '--api-param'),
     log: (line) => console.log(line),
   });
-  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir, twin.system);
+  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);
   console.log(banner(twin, rootDir, outputsFile, postmanLine));
 
   await new Promise<void>((done) => {

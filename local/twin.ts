@@ -7,7 +7,7 @@ import { startDynamoDbLocal, LOCAL_CREDENTIALS, type DynamoDbLocal } from './dyn
 import { createTableFromTemplate } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
-import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type System } from './template/system';
+import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type LocalEndpoints, type System } from './template/system';
 import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
 import { startGateway } from './apigateway/server';
@@ -48,6 +48,8 @@ export interface TwinOutputs {
     DynamoDbEndpoint: string;
     /** clientId → secret. Only ever written to the 0600 outputs file, never printed. */
     ClientSecrets: Record<string, string>;
+    /** clientId → the client's AllowedOAuthScopes in the templates (DescribeUserPoolClient's, on AWS). */
+    ClientScopes: Record<string, string[]>;
   };
 }
 
@@ -127,7 +129,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const gateway = await startGateway({ system, host, port: options.apiPort ?? 0, cognito, invoker, accessLog: log });
     stoppers.push(() => gateway.stop());
 
-    const outputs = twinOutputs(system, cognito, gateway, dynamodbEndpoint);
+    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrl: gateway.url }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     return { system, outputs, cognito, gateway, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
   } catch (error) {
@@ -185,17 +187,19 @@ async function createTables(system: System, endpoint: string): Promise<void> {
   }
 }
 
-export function twinOutputs(system: System, cognito: LocalCognito, gateway: LocalGateway, dynamodbEndpoint: string): TwinOutputs {
-  const endpoints = { cognitoUrl: cognito.url, apiUrl: gateway.url };
+export function twinOutputs(system: System, endpoints: LocalEndpoints, dynamodbEndpoint: string): TwinOutputs {
   const ClientSecrets: Record<string, string> = {};
+  const ClientScopes: Record<string, string[]> = {};
   for (const client of resourcesOfType(system, 'AWS::Cognito::UserPoolClient')) {
     const secret = clientSecretOf(system, client);
     if (secret) ClientSecrets[client.physicalId] = secret;
+    const scopes = client.properties.AllowedOAuthScopes;
+    ClientScopes[client.physicalId] = Array.isArray(scopes) ? scopes.map(String) : [];
   }
   return {
     auth: localizeOutputs(system.auth.outputs, system, endpoints),
     api: localizeOutputs(system.api.outputs, system, endpoints),
-    local: { Region: system.region, CognitoEndpoint: cognito.url, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets },
+    local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes },
   };
 }
 

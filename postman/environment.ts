@@ -7,9 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { System } from '../local/template/system';
 import { targetFromTwinOutputs, type ApiTarget, type ClientName, type TwinOutputsFile } from '../scripts/lib/targets';
-import { loadTwinSystem, withTemplateScopes } from '../scripts/lib/templateScopes';
 import { writePrivateFile } from '../scripts/lib/files';
 
 export interface PostmanVariable {
@@ -123,15 +121,14 @@ export function localEnvironmentPath(rootDir: string, localDir: string = join(ro
 
 /**
  * `npm start` calls this once the twin is up: writes the Postman environment from its outputs (see
- * localEnvironmentPath), the clients' scopes from the templates — `system` when the caller has the twin's
- * (Twin.system), else the templates resolved again with the twin's persisted ids (loadTwinSystem).
- * Never throws (the twin must not fail over a Postman file); returns the line to print.
+ * localEnvironmentPath), scopes included (local.ClientScopes). Never throws (the twin must not fail over a
+ * Postman file); returns the line to print.
  */
-export function writeLocalEnvironment(outputs: TwinOutputsFile, rootDir: string, localDir?: string, system?: System): string {
+export function writeLocalEnvironment(outputs: TwinOutputsFile, rootDir: string, localDir?: string): string {
   const path = localEnvironmentPath(rootDir, localDir);
   const shown = relative(rootDir, path).startsWith('..') ? path : relative(rootDir, path);
   try {
-    const target = withTemplateScopes(targetFromTwinOutputs(outputs), system ?? loadTwinSystem(rootDir, localDir));
+    const target = targetFromTwinOutputs(outputs);
     const environment = postmanEnvironment('links-api (local twin)', environmentValues(target));
     writeEnvironmentFile(path, environment);
     return `Postman: import ${shown} and postman/links-api.postman_collection.json (npm run test:api runs the collection)`;

@@ -10,7 +10,6 @@ import newman, { type NewmanRunSummary } from 'newman';
 import { cognitoClient, createUserWithPassword, deleteUser, describeAwsError } from '../scripts/lib/cognito';
 import { parseFlags, runMain, UsageError } from '../scripts/lib/cli';
 import { localTarget, targetFromTwinOutputs, type ApiTarget } from '../scripts/lib/targets';
-import { loadTwinSystem, withTemplateScopes } from '../scripts/lib/templateScopes';
 import { environmentValues, postmanEnvironment } from './environment';
 import { assertionTotals, newmanUser, tokenCountProblems, TokenRequestCounter } from './run-checks';
 
@@ -44,7 +43,7 @@ async function startOwnTwin(log: WriteStream): Promise<Started> {
     dynamodbPort: 0,
     log: (line) => log.write(`${line}\n`),
   });
-  return { target: withTemplateScopes(targetFromTwinOutputs(twin.outputs), twin.system), stop: () => twin.stop() };
+  return { target: targetFromTwinOutputs(twin.outputs), stop: () => twin.stop() };
 }
 
 function runNewman(options: newman.NewmanRunOptions, counter: TokenRequestCounter): Promise<NewmanRunSummary> {
@@ -82,7 +81,7 @@ async function main(): Promise<number> {
     let target: ApiTarget;
     if (values['local-dir'] !== undefined && !values['use-running']) throw new UsageError('--local-dir goes with --use-running');
     if (values['use-running']) {
-      target = withTemplateScopes(await localTarget(ROOT, values['local-dir']), loadTwinSystem(ROOT, values['local-dir']));
+      target = await localTarget(ROOT, values['local-dir']);
       console.log(`Using the running twin: ${target.apiUrl}`);
     } else {
       log = createWriteStream(TWIN_LOG, { flags: 'w' });

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IdStore } from '../local/template/ids';
 import { loadSystem, resourcesOfType, type System } from '../local/template/system';
 import {
   environmentValues,
@@ -14,7 +13,7 @@ import {
   type PostmanEnvironment,
 } from '../postman/environment';
 import { targetFromTwinOutputs, type TwinOutputsFile } from '../scripts/lib/targets';
-import { loadTwinSystem, templateClientScopes, withTemplateScopes } from '../scripts/lib/templateScopes';
+import { twinOutputs } from '../local/twin';
 import { allScripts, allStrings, FAKE_TARGET, loadCollection, ROOT } from './postman-support';
 
 const outputs: TwinOutputsFile = {
@@ -36,6 +35,7 @@ const outputs: TwinOutputsFile = {
     Region: 'eu-west-1',
     CognitoEndpoint: 'http://127.0.0.1:9229',
     ClientSecrets: Object.fromEntries(Object.values(FAKE_TARGET.clients).map((c) => [c.clientId, c.clientSecret])),
+    ClientScopes: Object.fromEntries(Object.values(FAKE_TARGET.clients).map((c) => [c.clientId, c.scopes])),
   },
 };
 
@@ -107,8 +107,6 @@ describe('postmanEnvironment', () => {
 });
 
 describe('writeLocalEnvironment', () => {
-  // The fake outputs' client ids are no template's: the scopes are found through the outputs' names.
-  const system = loadSystem({ rootDir: ROOT });
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'postman-env-'));
@@ -118,7 +116,7 @@ describe('writeLocalEnvironment', () => {
   const read = () => JSON.parse(readFileSync(join(dir, LOCAL_ENVIRONMENT_FILE), 'utf8')) as PostmanEnvironment;
 
   it('writes the twin\'s environment, owner-readable only, and says so', () => {
-    const line = writeLocalEnvironment(outputs, dir, undefined, system);
+    const line = writeLocalEnvironment(outputs, dir, undefined);
     expect(line).toContain(LOCAL_ENVIRONMENT_FILE);
     const env = read();
     expect(env.values.find((v) => v.key === 'readOnlyClientSecret')).toEqual({
@@ -132,12 +130,12 @@ describe('writeLocalEnvironment', () => {
   });
 
   it('keeps a username and password typed into the previous file', () => {
-    writeLocalEnvironment(outputs, dir, undefined, system);
+    writeLocalEnvironment(outputs, dir, undefined);
     const env = read();
     for (const v of env.values) if (v.key === 'username') v.value = 'bob@example.com';
     for (const v of env.values) if (v.key === 'password') v.value = 'Typed-in-9!xyz';
     writeFileSync(join(dir, LOCAL_ENVIRONMENT_FILE), JSON.stringify(env));
-    writeLocalEnvironment({ ...outputs, api: { ...outputs.api, ApiUrl: 'http://127.0.0.1:4000/v1/' } }, dir, undefined, system);
+    writeLocalEnvironment({ ...outputs, api: { ...outputs.api, ApiUrl: 'http://127.0.0.1:4000/v1/' } }, dir, undefined);
     const again = read();
     expect(again.values.find((v) => v.key === 'username')?.value).toBe('bob@example.com');
     expect(again.values.find((v) => v.key === 'password')?.value).toBe('Typed-in-9!xyz');
@@ -149,13 +147,13 @@ describe('writeLocalEnvironment', () => {
     expect(localEnvironmentPath(dir, join(dir, '.local'))).toBe(join(dir, LOCAL_ENVIRONMENT_FILE));
     const other = join(dir, 'elsewhere');
     expect(localEnvironmentPath(dir, other)).toBe(join(other, 'local.postman_environment.json'));
-    expect(writeLocalEnvironment(outputs, dir, other, system)).toContain(join('elsewhere', 'local.postman_environment.json'));
+    expect(writeLocalEnvironment(outputs, dir, other)).toContain(join('elsewhere', 'local.postman_environment.json'));
     expect(() => statSync(join(dir, LOCAL_ENVIRONMENT_FILE))).toThrow();
   });
 
   it('never throws: npm start must not fail over the Postman file', () => {
     const broken = { ...outputs, api: {} } as TwinOutputsFile;
-    expect(writeLocalEnvironment(broken, dir, undefined, system)).toMatch(/could not write .*ApiUrl/);
+    expect(writeLocalEnvironment(broken, dir, undefined)).toMatch(/could not write .*ApiUrl/);
   });
 });
 
@@ -167,12 +165,9 @@ describe('the clients\' scopes come from the templates', () => {
     dirs = [];
   });
 
-  /** What a twin on `system` writes to outputs.json, as far as the environment reads it. */
-  const outputsOf = (system: System): TwinOutputsFile => ({
-    auth: system.auth.outputs,
-    api: system.api.outputs,
-    local: { Region: system.region, CognitoEndpoint: 'http://127.0.0.1:9229', ClientSecrets: {} },
-  });
+  /** What a twin on `system` writes to outputs.json: the twin's own function. */
+  const outputsOf = (system: System): TwinOutputsFile =>
+    twinOutputs(system, { cognitoUrl: 'http://127.0.0.1:9229', apiUrl: 'http://127.0.0.1:3000' }, 'http://127.0.0.1:8000');
   const scopesIn = (system: System, logicalId: string) => system.api.resources[logicalId]!.properties.AllowedOAuthScopes;
 
   /** This project's samconfig.toml and templates in a temporary root, edited. */
@@ -200,7 +195,7 @@ describe('the clients\' scopes come from the templates', () => {
 
   it('equal each client\'s AllowedOAuthScopes in the resolved templates', () => {
     const system = loadSystem({ rootDir: ROOT });
-    const target = withTemplateScopes(targetFromTwinOutputs(outputsOf(system)), system);
+    const target = targetFromTwinOutputs(outputsOf(system));
     for (const [name, logicalId] of Object.entries(LOGICAL_IDS) as [keyof typeof LOGICAL_IDS, string][]) {
       expect(target.clients[name].scopes).toEqual(scopesIn(system, logicalId));
     }
@@ -212,59 +207,29 @@ describe('the clients\' scopes come from the templates', () => {
 
   it('follow the templates: a copy with other scopes and another resource server gives another environment', () => {
     const root = editedCopy();
-    // A twin of the copy, as npm start leaves it: ids persisted under .local/state, outputs written.
-    const idsFile = join(root, '.local', 'state', 'ids.json');
-    const system = loadSystem({ rootDir: root, ids: new IdStore(idsFile) });
+    const system = loadSystem({ rootDir: root });
     expect(scopesIn(system, 'M2MClient')).toEqual(['bookmarks/write']);
-    const ids = readFileSync(idsFile, 'utf8');
-
-    // As npm start calls it: no System, so the templates are resolved again with the twin's persisted ids.
     expect(writeLocalEnvironment(outputsOf(system), root)).toContain(LOCAL_ENVIRONMENT_FILE);
     const env = JSON.parse(readFileSync(join(root, LOCAL_ENVIRONMENT_FILE), 'utf8')) as PostmanEnvironment;
     const value = (key: string) => env.values.find((v) => v.key === key)?.value;
     expect(value('scope')).toBe('bookmarks/write');
     expect(value('readOnlyScope')).toBe('bookmarks/read');
     expect(value('resourceServerId')).toBe('bookmarks');
-    expect(readFileSync(idsFile, 'utf8')).toBe(ids); // the twin's ids are read, never written
-
-    // And with the twin's own System (what a caller holding the Twin passes).
-    const other = join(root, 'other');
-    writeLocalEnvironment(outputsOf(system), root, other, system);
-    const again = JSON.parse(readFileSync(join(other, 'local.postman_environment.json'), 'utf8')) as PostmanEnvironment;
-    expect(again.values.find((v) => v.key === 'scope')?.value).toBe('bookmarks/write');
   });
 
-  it('match the twin\'s clients by physical id', () => {
+  it('are published per client id, so each client gets its own', () => {
     const system = loadSystem({ rootDir: ROOT });
-    const target = targetFromTwinOutputs(outputsOf(system));
+    const published = outputsOf(system).local.ClientScopes ?? {};
     const clients = resourcesOfType(system, 'AWS::Cognito::UserPoolClient');
-    expect(clients.map((c) => c.physicalId).sort()).toEqual(Object.values(target.clients).map((c) => c.clientId).sort());
-    // Swap two ids: each name now gets the scopes of the client that really has that id.
-    const swapped = { ...target, clients: { ...target.clients, m2m: target.clients.readonly, readonly: target.clients.m2m } };
-    const scopes = templateClientScopes(system, swapped);
-    expect(scopes.m2m).toEqual(scopesIn(system, 'ReadOnlyClient'));
-    expect(scopes.readonly).toEqual(scopesIn(system, 'M2MClient'));
+    expect(Object.keys(published).sort()).toEqual(clients.map((c) => c.physicalId).sort());
+    for (const client of clients) expect(published[client.physicalId]).toEqual(client.properties.AllowedOAuthScopes);
   });
 
-  it('reach a --fresh twin\'s clients (ids never persisted) through the outputs\' names', () => {
-    const root = editedCopy();
-    const fresh = loadSystem({ rootDir: root });
-    const reloaded = loadTwinSystem(root, 'no-such-local-dir');
-    expect(reloaded.api.outputs.M2MClientId).not.toBe(fresh.api.outputs.M2MClientId);
-    const target = withTemplateScopes(targetFromTwinOutputs(outputsOf(fresh)), reloaded);
-    expect(target.clients.m2m.scopes).toEqual(['bookmarks/write']);
-    expect(target.clients.readonly.scopes).toEqual(['bookmarks/read']);
-    expect(existsSync(join(root, 'no-such-local-dir'))).toBe(false);
-  });
-
-  it('say so when the twin no longer matches the templates, rather than guess', () => {
-    const twinOfCopy = outputsOf(loadSystem({ rootDir: editedCopy() }));
-    expect(() => withTemplateScopes(targetFromTwinOutputs(twinOfCopy), loadSystem({ rootDir: ROOT }))).toThrow(
-      /templates resolve to resource server 'links-api' but the twin's is 'bookmarks': restart the twin/,
-    );
+  it('say so when a twin\'s outputs predate them, rather than guess', () => {
+    const { ClientScopes: _omitted, ...older } = outputsOf(loadSystem({ rootDir: ROOT })).local;
     const dir = mkdtempSync(join(tmpdir(), 'postman-scopes-'));
     dirs.push(dir);
-    expect(writeLocalEnvironment(twinOfCopy, dir, undefined, loadSystem({ rootDir: ROOT }))).toMatch(/could not write .*resource server/);
+    expect(writeLocalEnvironment({ ...outputsOf(loadSystem({ rootDir: ROOT })), local: older }, dir)).toMatch(/could not write .*scopes are unknown/);
   });
 
   it('are required: an environment is never written with made-up scopes', () => {

@@ -20,8 +20,8 @@ export interface AppClient {
   /** Empty when it was not asked for (see awsTarget's `described`). */
   clientSecret: string;
   /**
-   * The client's AllowedOAuthScopes. AWS: what DescribeUserPoolClient says. The twin: what the templates
-   * declare (templateScopes.ts withTemplateScopes; its outputs.json does not say). Undefined: not looked up.
+   * The client's AllowedOAuthScopes. AWS: what DescribeUserPoolClient says. The twin: what its outputs.json
+   * says (local.ClientScopes, taken from the templates). Undefined: not known.
    */
   scopes?: string[];
 }
@@ -53,7 +53,13 @@ export class TargetError extends Error {
 export interface TwinOutputsFile {
   auth: Record<string, string | undefined>;
   api: Record<string, string | undefined>;
-  local: { Region: string; CognitoEndpoint: string; ClientSecrets: Record<string, string | undefined> };
+  local: {
+    Region: string;
+    CognitoEndpoint: string;
+    ClientSecrets: Record<string, string | undefined>;
+    /** Absent in the outputs of a twin from before it published them. */
+    ClientScopes?: Record<string, string[] | undefined>;
+  };
 }
 
 /** The twin's Cognito accepts any credentials; the SDK insists on some for the Admin* calls. */
@@ -81,7 +87,7 @@ export function targetFromTwinOutputs(outputs: TwinOutputsFile): ApiTarget {
   };
   const client = (outputKey: string): AppClient => {
     const clientId = need('api', outputKey);
-    return { clientId, clientSecret: outputs.local?.ClientSecrets?.[clientId] ?? '' };
+    return { clientId, clientSecret: outputs.local?.ClientSecrets?.[clientId] ?? '', scopes: outputs.local?.ClientScopes?.[clientId] };
   };
   const region = outputs.local?.Region;
   const endpoint = outputs.local?.CognitoEndpoint;
