@@ -96,7 +96,7 @@ function poolConfig(system: System, resource: ResolvedResource): PoolConfig {
   const lambdaConfig = record(p.LambdaConfig);
   return {
     id: resource.physicalId,
-    arn: `arn:aws:cognito-idp:${system.region}:${system.accountId}:userpool/${resource.physicalId}`,
+    arn: resource.arn,
     name: String(p.UserPoolName ?? resource.logicalId),
     region: system.region,
     usernameAttributes: stringList(p.UsernameAttributes),

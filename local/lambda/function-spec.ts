@@ -38,7 +38,7 @@ export function functionSpecsOf(system: System): FunctionSpec[] {
   );
 }
 
-export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack, system: Pick<System, 'region' | 'accountId'>): FunctionSpec {
+export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack, system: Pick<System, 'region'>): FunctionSpec {
   const props = resource.properties;
   const metadata = resource.metadata;
   const codeUri = props.CodeUri;
@@ -47,7 +47,7 @@ export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack,
     logicalId: resource.logicalId,
     stackName: stack.name,
     functionName: resource.physicalId,
-    arn: `arn:aws:lambda:${system.region}:${system.accountId}:function:${resource.physicalId}`,
+    arn: resource.arn,
     region: system.region,
     runtime,
     handler: String(props.Handler ?? ''),

@@ -22,9 +22,15 @@ export function parseParameterOverrides(text: string): Record<string, string> {
   return overrides;
 }
 
-export function readDeployConfig(samconfigPath: string, configEnv: string): DeployConfig {
-  if (!existsSync(samconfigPath)) return { parameterOverrides: {} };
-  const doc = parse(readFileSync(samconfigPath, 'utf8')) as Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
+type Samconfig = Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
+
+/** The `auth` and `api` config envs of samconfig.toml (empty when there is no such file). */
+export function readDeployConfigs(samconfigPath: string): { auth: DeployConfig; api: DeployConfig } {
+  const doc = existsSync(samconfigPath) ? (parse(readFileSync(samconfigPath, 'utf8')) as Samconfig) : {};
+  return { auth: deployConfigOf(doc, 'auth'), api: deployConfigOf(doc, 'api') };
+}
+
+function deployConfigOf(doc: Samconfig, configEnv: string): DeployConfig {
   const env = doc[configEnv] ?? {};
   const merged: Record<string, unknown> = { ...env.global?.parameters, ...env.deploy?.parameters };
   const overrides = merged.parameter_overrides;

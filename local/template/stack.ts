@@ -9,6 +9,8 @@ export interface ResolvedResource {
   properties: Record<string, unknown>;
   metadata: Record<string, unknown>;
   physicalId: string;
+  /** `Fn::GetAtt <logicalId>.Arn`, the format AWS gives this type. */
+  arn: string;
   dependsOn: string[];
 }
 
@@ -80,6 +82,7 @@ class StackResolver {
         properties: this.properties(logicalId),
         metadata: (resource.Metadata ?? {}) as Record<string, unknown>,
         physicalId: this.physicalId(logicalId),
+        arn: this.attribute(logicalId, 'Arn', logicalId),
         dependsOn: resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn),
       };
     }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { IdStore, idFormats } from './ids';
-import { readDeployConfig } from './samconfig';
+import { readDeployConfigs, type DeployConfig } from './samconfig';
 import { resolveStack, type ResolvedResource, type ResolvedStack } from './stack';
 
 /** The whole deployable system: the auth stack, then the API stack reading the SSM parameters it publishes. */
@@ -36,33 +36,27 @@ export const AUTH_TEMPLATE = 'auth-stack/template.yaml';
 export const API_TEMPLATE = 'api-stack/template.yaml';
 
 export function loadSystem(options: SystemOptions): System {
-  const samconfig = join(options.rootDir, 'samconfig.toml');
-  const authConfig = readDeployConfig(samconfig, 'auth');
-  const apiConfig = readDeployConfig(samconfig, 'api');
-  const region = options.region ?? authConfig.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const configs = readDeployConfigs(join(options.rootDir, 'samconfig.toml'));
+  const region = options.region ?? configs.auth.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const ids = options.ids ?? new IdStore();
-  const accountId = LOCAL_ACCOUNT_ID;
-  const auth = resolveStack({
-    name: options.authStackName ?? authConfig.stackName ?? 'links-auth',
-    templatePath: join(options.rootDir, authConfig.templateFile ?? AUTH_TEMPLATE),
-    region,
-    accountId,
-    parameterOverrides: { ...authConfig.parameterOverrides, ...options.authParameters },
-    ssm: {},
-    ids,
-  });
-  const ssm = { ...auth.ssmParameters };
-  const api = resolveStack({
-    name: options.apiStackName ?? apiConfig.stackName ?? 'links-api',
-    templatePath: join(options.rootDir, apiConfig.templateFile ?? API_TEMPLATE),
-    region,
-    accountId,
-    parameterOverrides: { ...apiConfig.parameterOverrides, ...options.apiParameters },
-    ssm,
-    ids,
-  });
-  Object.assign(ssm, api.ssmParameters);
-  return { rootDir: options.rootDir, region, accountId, auth, api, ssm, ids };
+  const ssm: Record<string, string> = {};
+  // Auth first: the api stack's SSM-typed parameters read what it publishes.
+  const resolve = (config: DeployConfig, name: string | undefined, defaults: { name: string; template: string }, overrides?: Record<string, string>) => {
+    const stack = resolveStack({
+      name: name ?? config.stackName ?? defaults.name,
+      templatePath: join(options.rootDir, config.templateFile ?? defaults.template),
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      parameterOverrides: { ...config.parameterOverrides, ...overrides },
+      ssm: { ...ssm },
+      ids,
+    });
+    Object.assign(ssm, stack.ssmParameters);
+    return stack;
+  };
+  const auth = resolve(configs.auth, options.authStackName, { name: 'links-auth', template: AUTH_TEMPLATE }, options.authParameters);
+  const api = resolve(configs.api, options.apiStackName, { name: 'links-api', template: API_TEMPLATE }, options.apiParameters);
+  return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth, api, ssm, ids };
 }
 
 /** All resources of one type across both stacks. */

@@ -1,7 +1,7 @@
 /** What the command-line scripts share: one-line errors, exit codes, and how stack names are chosen. */
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readDeployConfig } from '../../local/template/samconfig';
+import { readDeployConfigs } from '../../local/template/samconfig';
 import { describeAwsError } from './cognito';
 import { TargetError, type StackNames } from './targets';
 
@@ -70,8 +70,7 @@ export function stackNames(
     return undefined;
   }
   const samconfig = join(rootDir, 'samconfig.toml');
-  const auth = readDeployConfig(samconfig, 'auth');
-  const api = readDeployConfig(samconfig, 'api');
+  const { auth, api } = readDeployConfigs(samconfig);
   const authStack = flags['auth-stack'] ?? auth.stackName;
   const apiStack = flags['api-stack'] ?? api.stackName;
   if (!authStack) throw new UsageError('--auth-stack is required (samconfig.toml names no auth stack)');

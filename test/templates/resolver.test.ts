@@ -18,6 +18,7 @@ describe('template resolver', () => {
     expect([system.auth.name, system.api.name]).toEqual(['resolver-auth', 'resolver-api']);
     const pool = system.auth.resources.Pool!;
     expect(pool.physicalId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(pool.arn).toBe(`arn:aws:cognito-idp:us-east-1:000000000000:userpool/${pool.physicalId}`);
     expect(pool.properties).toEqual({ UserPoolName: 'resolver-auth-team', MfaConfiguration: 'OPTIONAL' });
     expect(system.auth.conditions).toEqual({ Fancy: true, NotFancy: false });
     expect(system.auth.outputs).toEqual({
@@ -40,6 +41,7 @@ describe('template resolver', () => {
     expect(system.ssm['/resolver-auth/PoolId']).toBe(poolId);
     expect(system.api.parameters.PoolId).toBe(poolId);
     expect(system.api.outputs.TableArn).toBe(`arn:aws:dynamodb:us-east-1:000000000000:table/${system.api.resources.Table!.physicalId}`);
+    expect(system.api.resources.Fn!.arn).toBe(`arn:aws:lambda:us-east-1:000000000000:function:${system.api.resources.Fn!.physicalId}`);
   });
 
   test('a missing SSM parameter names what is missing and what exists', () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readDeployConfig } from '../../local/template/samconfig';
+import { readDeployConfigs } from '../../local/template/samconfig';
 import type { ResolvedResource } from '../../local/template/stack';
 import { loadSystem } from '../../local/template/system';
 import { apiEvents, buildProperties, entryBasename, entryFile, entryPoints, listFunctions, rawTemplate, ROOT } from './model';
@@ -52,7 +52,7 @@ describe('SSM hand-off between the stacks', () => {
   });
 
   test('samconfig overrides, if any, name published parameters too', () => {
-    const overrides = readDeployConfig(samconfig, 'api').parameterOverrides;
+    const overrides = readDeployConfigs(samconfig).api.parameterOverrides;
     for (const [name] of ssmTyped) {
       if (overrides[name] === undefined) continue;
       expect({ name, override: overrides[name], published: overrides[name]! in auth.ssmParameters }).toEqual({ name, override: overrides[name], published: true });

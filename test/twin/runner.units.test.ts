@@ -13,6 +13,7 @@ const resource = (properties: Record<string, unknown>, metadata: Record<string, 
   properties,
   metadata,
   physicalId: 's-Fn-ABC',
+  arn: 'arn:aws:lambda:eu-west-1:000000000000:function:s-Fn-ABC',
   dependsOn: [],
 });
 const where = { region: 'eu-west-1', accountId: '000000000000' };
