@@ -8,6 +8,7 @@ import { createTableFromTemplate } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
 import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type LocalEndpoints, type System } from './template/system';
+import { functionSpecsOf, runtimeMajor } from './lambda/function-spec';
 import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
 import { startGateway } from './apigateway/server';
@@ -168,9 +169,9 @@ function processAlive(pid: number): boolean {
 export function runtimeMismatch(system: System): string | undefined {
   const local = Number(process.versions.node.split('.')[0]);
   const declared = new Set(
-    resourcesOfType(system, 'AWS::Serverless::Function')
-      .map((fn) => String(fn.properties.Runtime ?? ''))
-      .filter((runtime) => runtime.startsWith('nodejs') && Number(/^nodejs(\d+)/.exec(runtime)?.[1]) !== local),
+    functionSpecsOf(system)
+      .map((spec) => spec.runtime)
+      .filter((runtime) => runtimeMajor(runtime) > 0 && runtimeMajor(runtime) !== local),
   );
   if (declared.size === 0) return undefined;
   return `Note: functions declare ${[...declared].join(', ')} but run here on Node ${process.versions.node}; use that Node major locally for identical behaviour.`;

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { InvocationResult } from '../contracts';
 import { buildBundle, inputsChanged, type BuildResult } from './bundle';
-import { reservedKeysIn } from './environment';
 import type { FunctionSpec } from './function-spec';
 import { FunctionInstance } from './instance';
 
@@ -31,10 +30,6 @@ export class FunctionPool {
     const failed = (errorMessage: string): InvocationResult => ({ status: 'crash', errorMessage, durationMs: performance.now() - started });
     if (this.stopped) return failed('The function runner is stopped');
     if (this.spec.unsupported) return failed(`${this.spec.logicalId}: ${this.spec.unsupported}`);
-    const reserved = reservedKeysIn(this.spec.environment);
-    if (reserved.length > 0) {
-      return failed(`${this.spec.logicalId}: Lambda refuses reserved environment variables in a function's configuration: ${reserved.join(', ')}`);
-    }
     const code = await this.code();
     if (!code.ok) return failed(code.message);
     if (this.stopped) return failed('The function runner is stopped');

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { System } from '../template/system';
+import { reservedKeysIn } from './environment';
 import type { ResolvedResource, ResolvedStack } from '../template/stack';
 
 /** Everything the runner needs to know about one `AWS::Serverless::Function`, read once from the template. */
@@ -67,6 +68,8 @@ function resolveCodeUri(templateDir: string, codeUri: string): string {
 
 function unsupportedReason(spec: FunctionSpec, codeUri: unknown, props: Record<string, unknown>): string | undefined {
   if (!/^nodejs\d+\.x$/.test(spec.runtime)) return `runtime ${spec.runtime || '(none)'} is not supported locally (Node.js runtimes only)`;
+  const reserved = reservedKeysIn(spec.environment);
+  if (reserved.length > 0) return `Lambda refuses reserved environment variables in a function's configuration: ${reserved.join(', ')}`;
   if (props.InlineCode !== undefined) return 'InlineCode is not supported locally';
   if (typeof codeUri !== 'string') return 'CodeUri must be a local path (S3 locations cannot be run locally)';
   if (!/^[^.]+(\.[^.]+)+$/.test(spec.handler.split('/').pop() ?? '')) return `Handler ${spec.handler} is not of the form file.export`;

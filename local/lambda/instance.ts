@@ -46,9 +46,10 @@ export class FunctionInstance {
   private fatal: { errorType: string; errorMessage: string } | undefined;
   private initWaiter: ((outcome: InitOutcome) => void) | undefined;
   private readonly forked = performance.now();
-  initMs = 0;
+  /** Init Duration for the next REPORT line (0 once reported: only a cold start has one). */
+  private initMs = 0;
   /** Peak RSS the process reported with its last result (0 when unknown: timeouts, crashes). */
-  maxRssKb = 0;
+  private maxRssKb = 0;
 
   private constructor(private readonly options: InstanceOptions) {
     const { spec } = options;

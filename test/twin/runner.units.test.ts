@@ -1,6 +1,7 @@
 /** The runner's pure parts: function specs from templates, SAM's esbuild options, the environment. */
 import { join } from 'node:path';
 import { instanceEnvironment, reservedKeysIn } from '../../local/lambda/environment';
+import { runtimeMismatch } from '../../local/twin';
 import { entryPointsOf, esbuildOptionsFor } from '../../local/lambda/esbuild-options';
 import { functionSpecOf, functionSpecsOf, logicalIdForName, runtimeMajor, type FunctionSpec } from '../../local/lambda/function-spec';
 import type { ResolvedResource, ResolvedStack } from '../../local/template/stack';
@@ -47,6 +48,8 @@ describe('function specs', () => {
     expect(functionSpecOf(resource({ Runtime: 'python3.13', Handler: 'a.b', CodeUri: '.' }), stack, where).unsupported).toMatch(/python3\.13/);
     expect(functionSpecOf(resource({ Runtime: 'nodejs24.x', Handler: 'a.b', CodeUri: { Bucket: 'b', Key: 'k' } }), stack, where).unsupported).toMatch(/CodeUri/);
     expect(functionSpecOf(resource({ Runtime: 'nodejs24.x', Handler: 'nodot', CodeUri: '.' }), stack, where).unsupported).toMatch(/Handler/);
+    expect(functionSpecOf(resource({ Runtime: 'nodejs24.x', Handler: 'a.b', CodeUri: '.', Environment: { Variables: { AWS_REGION: 'x' } } }), stack, where).unsupported)
+      .toBe('Lambda refuses reserved environment variables in a function\'s configuration: AWS_REGION');
     expect(runtimeMajor('nodejs24.x')).toBe(24);
   });
 
@@ -149,6 +152,13 @@ describe('the environment of an execution environment', () => {
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
     });
+  });
+
+  test('the twin says when the templates\' Node runtime is not the local Node', () => {
+    const system = loadSystem({ rootDir: process.cwd() });
+    const note = runtimeMismatch(system);
+    if (process.versions.node.split('.')[0] === '24') expect(note).toBeUndefined();
+    else expect(note).toBe(`Note: functions declare nodejs24.x but run here on Node ${process.versions.node}; use that Node major locally for identical behaviour.`);
   });
 
   test('reserved keys in a template are found (Lambda would refuse the deployment)', () => {
