@@ -10,7 +10,7 @@ import type { BootstrapMessage, InvokeMessage } from './protocol';
 /** Lambda gives the init phase 10 s of its own, whatever the function's Timeout. */
 export const INIT_TIMEOUT_MS = 10_000;
 /** Lambda's synchronous response limit (6 MB); a bigger result is a function error. */
-export const MAX_RESPONSE_BYTES = 6_291_556;
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 export interface InstanceOptions {
   spec: FunctionSpec;
