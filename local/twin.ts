@@ -97,8 +97,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     }
     await createTables(system, dynamodbEndpoint);
 
-    // Each twin gets its own build directory: inside the project so bundles resolve node_modules.
-    const buildDir = options.stateDir ? join(options.stateDir, 'build') : scratchDir(rootDir, 'build', stoppers);
+    // Bundles and Cognito's outbox: under the state directory, or a per-twin scratch directory laid out alike.
+    const workDir = options.stateDir ?? scratchDir(rootDir, stoppers);
+    const buildDir = join(workDir, 'build');
     const invoker = createFunctionInvoker({
       system,
       buildDir,
@@ -122,7 +123,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       stateFile: options.stateDir ? join(options.stateDir, 'cognito.json') : undefined,
       invoker,
       log,
-      outboxDir: options.stateDir ? join(options.stateDir, 'outbox') : scratchDir(rootDir, 'outbox', stoppers),
+      outboxDir: join(workDir, 'outbox'),
       clock: options.clock,
     });
     stoppers.push(() => cognito.stop());
@@ -141,17 +142,17 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
 /**
  * A per-twin directory under .local/tmp (inside the project, so bundles built there resolve node_modules),
- * named <kind>-<pid>-<random> and removed when the twin stops. A twin that was killed cannot remove its own:
+ * named twin-<pid>-<random> and removed when the twin stops. A twin that was killed cannot remove its own:
  * the next one reclaims every scratch directory whose process is gone.
  */
-function scratchDir(rootDir: string, kind: string, stoppers: (() => Promise<void>)[]): string {
+function scratchDir(rootDir: string, stoppers: (() => Promise<void>)[]): string {
   const tmp = join(rootDir, '.local', 'tmp');
   mkdirSync(tmp, { recursive: true });
   for (const entry of readdirSync(tmp)) {
-    const pid = Number(/^[a-z]+-(\d+)-[0-9a-f]+$/.exec(entry)?.[1]);
+    const pid = Number(/^twin-(\d+)-[0-9a-f]+$/.exec(entry)?.[1]);
     if (pid && !processAlive(pid)) rmSync(join(tmp, entry), { recursive: true, force: true });
   }
-  const dir = join(tmp, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = join(tmp, `twin-${process.pid}-${randomBytes(4).toString('hex')}`);
   stoppers.push(async () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -44,12 +44,13 @@ interface Exchange {
 export async function startGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.accessLog ?? (() => {});
   const model = apiModelOf(options.system);
-  const authorizers = new Map(
-    Object.values(model.authorizers).map((spec) => [
-      spec.name,
-      new CognitoAuthorizer(spec, { issuerFor: (poolId) => options.cognito.issuerFor(poolId), clientIdsOf: (poolId) => clientIdsOf(options.system, poolId) }),
-    ]),
-  );
+  // The templates do not change while the twin runs: each pool's clients are looked up once, not per request.
+  const clientIds = new Map<string, string[]>();
+  const pools = {
+    issuerFor: (poolId: string) => options.cognito.issuerFor(poolId),
+    clientIdsOf: (poolId: string) => clientIds.get(poolId) ?? clientIds.set(poolId, clientIdsOf(options.system, poolId)).get(poolId)!,
+  };
+  const authorizers = new Map(Object.values(model.authorizers).map((spec) => [spec.name, new CognitoAuthorizer(spec, pools)]));
   for (const route of model.routes) {
     const name = route.auth?.authorizer;
     if (name && !authorizers.has(name)) log(`[api] ${route.method} ${route.resourcePath}: authorizer ${name} cannot run locally (${model.unsupportedAuthorizers[name] ?? 'not defined on the API'}); it will answer 500`);

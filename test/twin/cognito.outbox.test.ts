@@ -55,7 +55,7 @@ test('in memory: a per-twin outbox under .local/tmp, named relative on the conso
   try {
     const { invitation } = await sendBoth(twin, logs);
     outbox = dirname(invitation);
-    expect(relative(process.cwd(), outbox)).toMatch(/^\.local\/tmp\/outbox-\d+-[0-9a-f]{8}$/);
+    expect(relative(process.cwd(), outbox)).toMatch(/^\.local\/tmp\/twin-\d+-[0-9a-f]{8}\/outbox$/);
     expect(logs.some((line) => line.includes(`written to ${relative(process.cwd(), invitation)}`))).toBe(true);
   } finally {
     await twin.stop();
