@@ -13,29 +13,3 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
 export function tableName(): string {
   return requiredEnv('TABLE_NAME');
 }
-
-interface CancelledTransaction {
-  name: 'TransactionCanceledException';
-  CancellationReasons?: ReadonlyArray<{ Code?: string }>;
-}
-
-function isCancelledTransaction(error: unknown): error is CancelledTransaction {
-  return error instanceof Error && error.name === 'TransactionCanceledException';
-}
-
-/**
- * Per-item reasons of a cancelled TransactWriteItems, index-aligned with the items sent
- * ('None', 'ConditionalCheckFailed', 'TransactionConflict', ...); undefined for any other error.
- */
-export function cancellationReasons(error: unknown): string[] | undefined {
-  if (!isCancelledTransaction(error)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-}
-
-/** Another transaction held one of our items: trying again is the remedy. */
-export function isTransactionConflict(error: unknown): boolean {
-  if (error instanceof Error && (error.name === 'TransactionConflictException' || error.name === 'TransactionInProgressException')) {
-    return true;
-  }
-  return cancellationReasons(error)?.includes('TransactionConflict') ?? false;
-}

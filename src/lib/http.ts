@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, ServiceUnavailableError } from './errors';
-import { isThrottled } from './throttling';
+import { isThrottled } from './dynamoErrors';
 import { logger } from './logger';
 
 export type ApiResponse = APIGatewayProxyResult;

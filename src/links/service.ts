@@ -17,10 +17,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { cancellationReasons, documentClient, isTransactionConflict, tableName } from '../lib/dynamo';
+import { documentClient, tableName } from '../lib/dynamo';
+import { cancellationReasons, isThrottled, isTransactionConflict } from '../lib/dynamoErrors';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../lib/errors';
 import { backoffMs, retryOnWriteConflict, sleep, WriteConflict } from '../lib/retry';
-import { isThrottled } from '../lib/throttling';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   LINK_PREFIX,

@@ -1,4 +1,4 @@
-import { cancellationReasons, isTransactionConflict } from '../../src/lib/dynamo';
+import { cancellationReasons, isTransactionConflict } from '../../src/lib/dynamoErrors';
 import { ConflictError } from '../../src/lib/errors';
 import { retryOnWriteConflict, WriteConflict } from '../../src/lib/retry';
 

@@ -5,7 +5,7 @@
 import { ServiceUnavailableError } from '../../src/lib/errors';
 import { errorResponse } from '../../src/lib/http';
 import { retryOnWriteConflict, WriteConflict } from '../../src/lib/retry';
-import { isThrottled } from '../../src/lib/throttling';
+import { isThrottled } from '../../src/lib/dynamoErrors';
 
 function sdkError(name: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(name), { name, ...extra });
