@@ -4,7 +4,7 @@
  *  (b) cold-start module-load cost of each bundle: median over BENCH_RUNS fresh Node processes of the time
  *      `require(bundle)` takes (timed inside the child), against an empty module, both with the function's
  *      deployed environment (NODE_OPTIONS=--enable-source-maps) and without source maps;
- *  (c) the local twin, once local/twin.ts exports startTwin: ready time and p50/p95 of GET /me and GET /links.
+ *  (c) the local twin: ready time, p50/p95 of GET /me and GET /links, and each function's peak memory.
  * Prints tables and writes reports/bench.json.
  *
  * BENCH_RUNS (default 20) processes per bundle and mode, BENCH_REQUESTS (default 200) requests per route,
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     if (twin.status === 'skipped') {
       console.log(`    skipped: ${twin.reason}`);
     } else {
-      console.log(`    ready in ${round(twin.startWallMs, 0)} ms (wall, incl. its DynamoDB Local)${twin.reportedReadyMs !== undefined ? `; twin reports readyMs=${twin.reportedReadyMs}` : ''}; seeded ${twin.seededLinks} links`);
+      console.log(`    ready in ${round(twin.startWallMs, 0)} ms (wall, incl. its DynamoDB Local); twin reports readyMs=${twin.reportedReadyMs}; seeded ${twin.seededLinks} links`);
       console.log(table(
         ['route', 'first request ms', `p50 ms (n=${twin.requests})`, 'p95 ms', 'max ms'],
         Object.entries(twin.latencyMs).map(([route, s]) => [route, round(twin.firstRequestMs[route] ?? Number.NaN), s.p50, s.p95, s.max]),

@@ -1,31 +1,20 @@
 /**
- * Local twin benchmark (runs once local/twin.ts exports startTwin): how long the twin takes to be ready, and
- * p50/p95 latency of authorized GET /me (ID token) and GET /links (access token) through its gateway.
- * Loaded dynamically and checked structurally, so the bench compiles and runs while the twin is still being built.
+ * Local twin benchmark: how long the twin takes to be ready, and p50/p95 latency of authorized GET /me
+ * (ID token) and GET /links (access token) through its gateway, plus each function's peak memory.
  */
-import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startTwin, type Twin } from '../local/twin';
+import { cognitoClient, createUserWithPassword, signInWithPassword, type UserTokens } from '../scripts/lib/cognito';
+import { TWIN_CREDENTIALS } from '../scripts/lib/targets';
 import { summarize, type Summary } from './stats';
-
-/** The part of local/twin.ts's Twin this benchmark relies on. */
-interface TwinLike {
-  readyMs?: number;
-  outputs: { auth: Record<string, string>; api: Record<string, string>; local: { ClientSecrets: Record<string, string> } };
-  cognito: { url: string };
-  gateway: { stageUrl: string };
-  stop(): Promise<void>;
-}
-type StartTwin = (options: Record<string, unknown>) => Promise<unknown>;
 
 export type TwinBenchResult =
   | { status: 'skipped'; reason: string }
   | {
       status: 'ran';
       startWallMs: number;
-      /** The twin's own readyMs, if it reports one. */
-      reportedReadyMs?: number;
+      /** The twin's own readyMs. */
+      reportedReadyMs: number;
       firstRequestMs: Record<string, number>;
       latencyMs: Record<string, Summary>;
       seededLinks: number;
@@ -45,50 +34,18 @@ export function maxMemoryByFunction(lines: readonly string[]): Record<string, nu
   return peaks;
 }
 
-function isTwin(value: unknown): value is TwinLike {
-  const t = value as Partial<TwinLike> | undefined;
-  return typeof t?.stop === 'function' && typeof t.cognito?.url === 'string' && typeof t.gateway?.stageUrl === 'string'
-    && typeof t.outputs?.auth === 'object' && typeof t.outputs.api === 'object' && typeof t.outputs.local?.ClientSecrets === 'object';
-}
-
-async function cognito(twin: TwinLike, operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(twin.cognito.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`Cognito ${operation}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function userTokens(twin: TwinLike): Promise<{ idToken: string; accessToken: string }> {
-  const poolId = twin.outputs.auth.UserPoolId;
-  const clientId = twin.outputs.api.UserClientId;
-  if (!poolId || !clientId) throw new Error('twin outputs lack UserPoolId / UserClientId');
-  const secret = twin.outputs.local.ClientSecrets[clientId];
-  const username = `bench-${Date.now()}@example.com`;
-  const password = 'Bench-Passw0rd!x';
-  await cognito(twin, 'AdminCreateUser', {
-    UserPoolId: poolId,
-    Username: username,
-    MessageAction: 'SUPPRESS',
-    TemporaryPassword: 'Temp-Passw0rd!x',
-    UserAttributes: [{ Name: 'email', Value: username }, { Name: 'email_verified', Value: 'true' }],
-  });
-  await cognito(twin, 'AdminSetUserPassword', { UserPoolId: poolId, Username: username, Password: password, Permanent: true });
-  const auth = await cognito(twin, 'InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: clientId,
-    AuthParameters: {
-      USERNAME: username,
-      PASSWORD: password,
-      ...(secret ? { SECRET_HASH: createHmac('sha256', secret).update(username + clientId).digest('base64') } : {}),
-    },
-  });
-  const result = auth.AuthenticationResult as { IdToken?: string; AccessToken?: string } | undefined;
-  if (!result?.IdToken || !result.AccessToken) throw new Error(`InitiateAuth returned no tokens: ${JSON.stringify(auth)}`);
-  return { idToken: result.IdToken, accessToken: result.AccessToken };
+/** A throw-away user of the twin's user client, signed in with USER_PASSWORD_AUTH. */
+async function userTokens(twin: Twin): Promise<UserTokens> {
+  const { UserPoolId: userPoolId, UserClientId: clientId } = { ...twin.outputs.auth, ...twin.outputs.api };
+  if (!userPoolId || !clientId) throw new Error('twin outputs lack UserPoolId / UserClientId');
+  const client = cognitoClient({ region: twin.system.region, endpoint: twin.cognito.url, credentials: TWIN_CREDENTIALS });
+  try {
+    const user = { userPoolId, username: `bench-${Date.now()}@example.com`, password: 'Bench-Passw0rd!x' };
+    await createUserWithPassword(client, user);
+    return await signInWithPassword(client, { clientId, clientSecret: twin.outputs.local.ClientSecrets[clientId], ...user });
+  } finally {
+    client.destroy();
+  }
 }
 
 async function timed(url: string, init: RequestInit): Promise<{ ms: number; status: number }> {
@@ -99,31 +56,15 @@ async function timed(url: string, init: RequestInit): Promise<{ ms: number; stat
 }
 
 export async function benchTwin(rootDir: string, requests: number): Promise<TwinBenchResult> {
-  const twinFile = join(rootDir, 'local', 'twin.ts');
-  if (!existsSync(twinFile)) return { status: 'skipped', reason: 'local/twin.ts does not exist yet' };
-  let startTwin: StartTwin | undefined;
-  try {
-    const mod = (await import(twinFile)) as { startTwin?: StartTwin; default?: { startTwin?: StartTwin } };
-    startTwin = mod.startTwin ?? mod.default?.startTwin;
-  } catch (error) {
-    return { status: 'skipped', reason: `local/twin.ts does not load yet: ${(error as Error).message.split('\n')[0]}` };
-  }
-  if (typeof startTwin !== 'function') return { status: 'skipped', reason: 'local/twin.ts does not export startTwin yet' };
-
   const started = performance.now();
   const logLines: string[] = [];
-  let candidate: unknown;
+  let twin: Twin;
   try {
-    candidate = await startTwin({ rootDir, apiPort: 0, cognitoPort: 0, log: (line: string) => void logLines.push(line) });
+    twin = await startTwin({ rootDir, apiPort: 0, cognitoPort: 0, log: (line) => void logLines.push(line) });
   } catch (error) {
     return { status: 'skipped', reason: `startTwin failed: ${(error as Error).message.split('\n')[0]}` };
   }
   const startWallMs = performance.now() - started;
-  if (!isTwin(candidate)) {
-    await (candidate as { stop?: () => Promise<void> } | undefined)?.stop?.().catch(() => undefined);
-    return { status: 'skipped', reason: 'startTwin resolved to something without cognito.url, gateway.stageUrl, outputs and stop()' };
-  }
-  const twin = candidate;
   const errors: string[] = [];
   try {
     const { idToken, accessToken } = await userTokens(twin);
@@ -159,7 +100,7 @@ export async function benchTwin(rootDir: string, requests: number): Promise<Twin
       }
       latencyMs[name] = summarize(samples);
     }
-    return { status: 'ran', startWallMs, reportedReadyMs: typeof twin.readyMs === 'number' ? twin.readyMs : undefined, firstRequestMs, latencyMs, seededLinks, requests, errors, maxMemoryMb: maxMemoryByFunction(logLines) };
+    return { status: 'ran', startWallMs, reportedReadyMs: twin.readyMs, firstRequestMs, latencyMs, seededLinks, requests, errors, maxMemoryMb: maxMemoryByFunction(logLines) };
   } catch (error) {
     return { status: 'skipped', reason: `twin started in ${Math.round(startWallMs)} ms but the request benchmark failed: ${(error as Error).message.split('\n')[0]}` };
   } finally {

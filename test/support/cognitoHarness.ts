@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import type { FunctionInvoker, LocalCognito } from '../../local/contracts';
 import { startCognito } from '../../local/cognito/server';
 import { clientSecretOf, loadSystem, resourcesOfType, type System } from '../../local/template/system';
 import { noFunctions } from './cognitoInvoker';
+import { secretHash as secretHashOf } from './twin';
 
 /**
  * A local Cognito on a free loopback port, from the real templates (with parameter overrides), plus what
@@ -101,7 +102,7 @@ export async function startTestCognito(options: TestCognitoOptions = {}): Promis
 }
 
 export function secretHash(username: string, client: ClientInfo): string {
-  return createHmac('sha256', client.secret).update(username + client.id).digest('base64');
+  return secretHashOf(client.secret, username, client.id);
 }
 
 /** A fresh address per call, so tests sharing a server never collide. */
