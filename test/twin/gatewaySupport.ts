@@ -3,11 +3,13 @@
  * `${issuer}/.well-known/jwks.json` and mints tokens shaped like Cognito's (ID and access tokens signed
  * with different keys), plus the forgeries an attacker would try.
  */
-import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import type { LocalCognito } from '../../local/contracts';
+
+export { parts, payloadOf, withAlgNone, withHs256PublicKey, withTamperedPayload } from '../support/forgedTokens';
 
 export interface TokenOptions {
   /** Seconds from now until expiry (negative = already expired). */
@@ -28,10 +30,6 @@ export interface FakeCognito extends LocalCognito {
   requests: number;
 }
 
-const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-export const parts = (jwt: string) => jwt.split('.') as [string, string, string];
-export const payloadOf = (jwt: string) => JSON.parse(Buffer.from(parts(jwt)[1], 'base64url').toString()) as Record<string, unknown>;
-const headerOf = (jwt: string) => JSON.parse(Buffer.from(parts(jwt)[0], 'base64url').toString()) as Record<string, unknown>;
 
 export async function startFakeCognito(): Promise<FakeCognito> {
   const idKey = await generateKeyPair('RS256');
@@ -97,22 +95,4 @@ export async function startFakeCognito(): Promise<FakeCognito> {
       ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Same claims, payload swapped after signing. */
-export function withTamperedPayload(jwt: string, changes: Record<string, unknown>): string {
-  const [header, , signature] = parts(jwt);
-  return `${header}.${b64url({ ...payloadOf(jwt), ...changes })}.${signature}`;
-}
-
-/** `alg: none`, no signature. */
-export function withAlgNone(jwt: string): string {
-  return `${b64url({ ...headerOf(jwt), alg: 'none' })}.${parts(jwt)[1]}.`;
-}
-
-/** HS256 "signed" with the RSA public key (PEM) as the HMAC secret: the classic key-confusion forgery. */
-export function withHs256PublicKey(jwt: string, publicJwk: JWK): string {
-  const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
-  const input = `${b64url({ ...headerOf(jwt), alg: 'HS256' })}.${parts(jwt)[1]}`;
-  return `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
 }
