@@ -56,9 +56,9 @@ function runNewman(options: newman.NewmanRunOptions, counter: TokenRequestCounte
 async function main(): Promise<number> {
   const values = parseFlags(
     {
-    'use-running': { type: 'boolean', default: false },
-    'local-dir': { type: 'string' },
-    folder: { type: 'string', multiple: true },
+      'use-running': { type: 'boolean', default: false },
+      'local-dir': { type: 'string' },
+      folder: { type: 'string', multiple: true },
     },
     HELP,
   );

@@ -23,11 +23,11 @@ Needs AWS credentials allowed cloudformation:DescribeStacks and cognito-idp:Desc
 async function main(): Promise<number> {
   const values = parseFlags(
     {
-    'auth-stack': { type: 'string' },
-    'api-stack': { type: 'string' },
-    region: { type: 'string' },
-    username: { type: 'string' },
-    out: { type: 'string' },
+      'auth-stack': { type: 'string' },
+      'api-stack': { type: 'string' },
+      region: { type: 'string' },
+      username: { type: 'string' },
+      out: { type: 'string' },
     },
     HELP,
   );

@@ -47,16 +47,16 @@ async function readPasswordLine(): Promise<string> {
 async function main(): Promise<number> {
   const values = parseFlags(
     {
-    client: { type: 'string' },
-    username: { type: 'string' },
-    password: { type: 'string' },
-    'password-stdin': { type: 'boolean', default: false },
-    id: { type: 'boolean', default: false },
-    scope: { type: 'string' },
-    'auth-stack': { type: 'string' },
-    'api-stack': { type: 'string' },
-    region: { type: 'string' },
-    'local-dir': { type: 'string' },
+      client: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      id: { type: 'boolean', default: false },
+      scope: { type: 'string' },
+      'auth-stack': { type: 'string' },
+      'api-stack': { type: 'string' },
+      region: { type: 'string' },
+      'local-dir': { type: 'string' },
     },
     HELP,
   );
