@@ -6,6 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The app clients the samples' claims name. `npm run sam:env` writes copies of these events whose claims
+ * name the twin's own clients, which is what a function checks them against (USER_/MACHINE_CLIENT_IDS).
+ */
+export const SAMPLE_CLIENT_IDS = { user: '7qj3n5r8t1v4x6z9b2d5f7h0k3', machine: '4mh8lq0v9r2t5p1k3s7d6f8g0h' } as const;
+
 export function sampleEventPath(logicalId: string): string {
   return join(__dirname, `${logicalId}.json`);
 }

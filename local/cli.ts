@@ -9,13 +9,15 @@ import { writeLocalEnvironment } from '../postman/environment';
 
 const HELP = `Usage: npm start -- [options]
 
-  --api-port N        local API Gateway port        (env TWIN_API_PORT, default 3000; 0 = any free port)
+  --api-port N        local API Gateway port        (env TWIN_API_PORT, default 3000; 0 = any free port);
+                      further API config envs take the ports after it
+  --config-file FILE  the samconfig.toml to read    (default samconfig.toml; like sam deploy --config-file)
   --cognito-port N    local Cognito port            (env TWIN_COGNITO_PORT, default 9229)
   --dynamodb-port N   DynamoDB Local port           (env TWIN_DYNAMODB_PORT, default 8000)
   --local-dir DIR     where state and outputs.json live (default .local)
   --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
   --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
-  --api-param K=V     override an api-stack parameter; repeatable
+  --api-param K=V     override a parameter of every API stack; repeatable
   -h, --help          this text`;
 
 function port(flag: string | undefined, env: string | undefined, fallback: number, name: string): number {
@@ -38,6 +40,17 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 
 class UsageError extends Error {}
 
+/** One line per further API stack (config env, URL, clients), after the default API's block. */
+function otherApiLines(twin: Twin): string[] {
+  const others = Object.entries(twin.outputs.apis).filter(([configEnv]) => configEnv !== twin.system.api.configEnv);
+  if (others.length === 0) return [];
+  return [
+    '',
+    'More API stacks on the same user pool (each trusts only its own clients):',
+    ...others.map(([configEnv, o]) => `  ${configEnv.padEnd(13)}  ${o.ApiUrl}   M2M ${o.M2MClientId}   read-only ${o.ReadOnlyClientId}   user ${o.UserClientId}`),
+  ];
+}
+
 function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {
   const { auth, api, local } = twin.outputs;
   const outputs = relative(rootDir, outputsFile);
@@ -57,6 +70,7 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `  User client    ${api.UserClientId}`,
     `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}`,
     `  Outputs        ${outputs}   (client secrets live there and in the Postman environment, mode 0600; never printed)`,
+    ...otherApiLines(twin),
     '',
     'Get an M2M token and call the API:',
     `  TOKEN=$(npm run -s token -- --client m2m${localDirFlag})      # client credentials from ${auth.TokenUrl}`,
@@ -78,6 +92,7 @@ async function main(): Promise<number> {
       'dynamodb-port': { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'local-dir': { type: 'string', default: '.local' },
+      'config-file': { type: 'string' },
       'auth-param': { type: 'string', multiple: true },
       'api-param': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
@@ -95,6 +110,7 @@ async function main(): Promise<number> {
 
   const twin = await startTwin({
     rootDir,
+    configFile: values['config-file'] === undefined ? undefined : resolve(rootDir, values['config-file']),
     apiPort: port(values['api-port'], process.env.TWIN_API_PORT, 3000, '--api-port'),
     cognitoPort: port(values['cognito-port'], process.env.TWIN_COGNITO_PORT, 9229, '--cognito-port'),
     dynamodbPort: port(values['dynamodb-port'], process.env.TWIN_DYNAMODB_PORT, 8000, '--dynamodb-port'),

@@ -2,6 +2,7 @@
  * The seams between the twin's parts. Each part is started by local/twin.ts from the resolved System
  * (local/template/system.ts) and talks to the others only through these types.
  */
+import type { ResolvedStack } from './template/stack';
 import type { System } from './template/system';
 
 /** Outcome of one Lambda invocation, as the caller (gateway, Cognito trigger) must distinguish them. */
@@ -16,10 +17,13 @@ export type InvocationResult =
 
 /** Runs the templates' functions locally, each isolated, warm between calls. */
 export interface FunctionInvoker {
-  /** Invokes a function of either stack by its logical id. */
-  invoke(logicalId: string, event: unknown): Promise<InvocationResult>;
-  /** The logical id of the function with this ARN or name (how Cognito's LambdaConfig names triggers). */
-  logicalIdFor(arnOrName: string): string | undefined;
+  /**
+   * Invokes a function by its ARN or name, as Lambda's Invoke does (a logical id works too when only one
+   * stack uses it).
+   */
+  invoke(functionRef: string, event: unknown): Promise<InvocationResult>;
+  /** The function with this ARN or name (how Cognito's LambdaConfig names triggers), if the system has it. */
+  functionFor(functionRef: string): { logicalId: string; stackName: string; arn: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,8 +70,10 @@ export interface LocalCognitoOptions {
   clock?: () => number;
 }
 
-/** The local API Gateway for the api stack's REST API. */
+/** The local API Gateway for one API stack's REST API. */
 export interface LocalGateway {
+  /** The REST API's id (the `<id>` of `<id>.execute-api.<region>.amazonaws.com`). */
+  apiId: string;
   /** Base URL without stage, e.g. http://127.0.0.1:3000 */
   url: string;
   /** Stage URL as in the ApiUrl output, e.g. http://127.0.0.1:3000/v1/ */
@@ -77,6 +83,8 @@ export interface LocalGateway {
 
 export interface LocalGatewayOptions {
   system: System;
+  /** The API stack whose REST API this gateway serves. */
+  stack: ResolvedStack;
   host?: string;
   port?: number;
   cognito: LocalCognito;

@@ -17,7 +17,12 @@ export interface TwinOptions {
   /** Project root holding samconfig.toml and the two stacks. */
   rootDir?: string;
   host?: string;
-  /** 0 picks a free port (tests). */
+  /** The samconfig.toml to read (like `sam deploy --config-file`); default `<rootDir>/samconfig.toml`. */
+  configFile?: string;
+  /**
+   * Port of the default API; the other API stacks take the ports after it, one each. 0 picks free ports
+   * (tests).
+   */
   apiPort?: number;
   cognitoPort?: number;
   dynamodbPort?: number;
@@ -39,10 +44,13 @@ export interface TwinOptions {
   clock?: () => number;
 }
 
-/** The local equivalent of the two stacks' outputs, plus what only exists locally. */
+/** The local equivalent of the stacks' outputs, plus what only exists locally. */
 export interface TwinOutputs {
   auth: Record<string, string>;
+  /** The default API stack's outputs (config env `api`, or the first API env). */
   api: Record<string, string>;
+  /** Every API stack's outputs by config env, the default included. */
+  apis: Record<string, Record<string, string>>;
   local: {
     Region: string;
     CognitoEndpoint: string;
@@ -58,7 +66,10 @@ export interface Twin {
   system: System;
   outputs: TwinOutputs;
   cognito: LocalCognito;
+  /** The default API's gateway. */
   gateway: LocalGateway;
+  /** Every API's gateway by config env, the default included. */
+  gateways: Record<string, LocalGateway>;
   invoker: FunctionInvoker;
   dynamodbEndpoint: string;
   /** Milliseconds from start to ready. */
@@ -71,12 +82,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const rootDir = options.rootDir ?? process.cwd();
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  // Fail fast, with one line, before starting anything that would need stopping.
-  if (options.apiPort) await assertPortFree(options.apiPort, 'API Gateway');
-  if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
-
   const ids = new IdStore(options.stateDir ? join(options.stateDir, 'ids.json') : undefined);
-  const system = loadSystem({ rootDir, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
+  const system = loadSystem({ rootDir, configFile: options.configFile, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
+  const apiPorts = system.apis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
+  // Fail fast, with one line, before starting anything that would need stopping.
+  for (const [index, apiPort] of apiPorts.entries()) {
+    if (apiPort) await assertPortFree(apiPort, `API Gateway, ${system.apis[index]!.configEnv}`);
+  }
+  if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
   const mismatch = runtimeMismatch(system);
   if (mismatch) log(mismatch);
   const stoppers: (() => Promise<void>)[] = [];
@@ -128,12 +141,17 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     });
     stoppers.push(() => cognito.stop());
 
-    const gateway = await startGateway({ system, host, port: options.apiPort ?? 0, cognito, invoker, accessLog: log });
-    stoppers.push(() => gateway.stop());
-
-    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrl: gateway.url }, dynamodbEndpoint);
+    const gateways: Record<string, LocalGateway> = {};
+    for (const [index, stack] of system.apis.entries()) {
+      const gateway = await startGateway({ system, stack, host, port: apiPorts[index]!, cognito, invoker, accessLog: log });
+      stoppers.push(() => gateway.stop());
+      gateways[stack.configEnv] = gateway;
+    }
+    const apiUrls = Object.fromEntries(Object.values(gateways).map((gateway) => [gateway.apiId, gateway.url]));
+    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
-    return { system, outputs, cognito, gateway, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
+    const gateway = gateways[system.api.configEnv]!;
+    return { system, outputs, cognito, gateway, gateways, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -198,9 +216,11 @@ export function twinOutputs(system: System, endpoints: LocalEndpoints, dynamodbE
     const scopes = client.properties.AllowedOAuthScopes;
     ClientScopes[client.physicalId] = Array.isArray(scopes) ? scopes.map(String) : [];
   }
+  const apis = Object.fromEntries(system.apis.map((stack) => [stack.configEnv, localizeOutputs(stack.outputs, system, endpoints)]));
   return {
     auth: localizeOutputs(system.auth.outputs, system, endpoints),
-    api: localizeOutputs(system.api.outputs, system, endpoints),
+    api: apis[system.api.configEnv]!,
+    apis,
     local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes },
   };
 }

@@ -23,6 +23,7 @@ Prints only the token (-s keeps npm's own lines out of $(…)).
   --id                with --client user: print the ID token (what GET /me wants) instead of the access token
   --scope S           with m2m/readonly: space-separated scopes to ask for (default: all the client may have)
   --local-dir DIR     the twin's directory, as given to npm start --local-dir (default .local)
+  --api ENV           the twin's API stack of samconfig config env ENV (default: the default API, env api)
   --auth-stack NAME   use the deployed stacks instead of the local twin (default names: samconfig.toml)
   --api-stack NAME
   --region R          with --auth-stack/--api-stack
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
       'api-stack': { type: 'string' },
       region: { type: 'string' },
       'local-dir': { type: 'string' },
+      api: { type: 'string' },
     },
     HELP,
   );
@@ -84,8 +86,10 @@ async function main(): Promise<number> {
 
   const rootDir = process.cwd();
   const stacks = stackNames(values, rootDir, false);
-  if (stacks && values['local-dir'] !== undefined) throw new UsageError('--local-dir is for the local twin, not with --auth-stack/--api-stack');
-  const target: ApiTarget = stacks ? await awsTarget(stacks, [name]) : await localTarget(rootDir, values['local-dir']);
+  if (stacks && (values['local-dir'] !== undefined || values.api !== undefined)) {
+    throw new UsageError('--local-dir and --api are for the local twin, not with --auth-stack/--api-stack (name the API stack with --api-stack)');
+  }
+  const target: ApiTarget = stacks ? await awsTarget(stacks, [name]) : await localTarget(rootDir, values['local-dir'], values.api);
   const app = target.clients[name];
   if (name !== 'user' && !app.clientSecret) throw new TargetError(`the ${name} client ${app.clientId} has no secret: cannot use client credentials`);
 

@@ -9,9 +9,10 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createTableFromTemplate } from '../local/dynamodb/tables';
 import { logger } from '../src/lib/logger';
-import { CreateLinkBodySchema, LinkIdSchema, LinkPageSchema, TagCountListSchema } from '../src/links/schemas';
+import { principalFromClaims, trustedClientsFromEnv } from '../src/lib/principal';
+import { CognitoClaimsSchema, CreateLinkBodySchema, LinkIdSchema, LinkPageSchema, TagCountListSchema } from '../src/links/schemas';
 import { insertLink } from '../src/links/service';
-import { readSampleEvent, sampleEventIds, sampleEventPath } from '../events';
+import { readSampleEvent, SAMPLE_CLIENT_IDS, sampleEventIds, sampleEventPath } from '../events';
 import { API_TEMPLATE, AUTH_TEMPLATE, REPO_ROOT, linksTableProperties, templateResources, uniqueTableName } from './data/linksTable';
 import { lambdaContext } from './support/apiEvent';
 
@@ -54,12 +55,12 @@ async function loadHandler(fn: LambdaFunction): Promise<AnyHandler> {
 
 interface ProxyEventFile {
   pathParameters?: { linkId?: string; tag?: string } | null;
-  requestContext: { authorizer: { claims: { sub: string } } };
+  requestContext: { authorizer: { claims: unknown } };
 }
 
-/** Puts the link the event refers to in place, owned by the event's caller. */
+/** Puts the link the event refers to in place, owned by whoever the event's caller is to the API. */
 async function seedLink(event: ProxyEventFile, tags: string[]): Promise<void> {
-  const owner = event.requestContext.authorizer.claims.sub;
+  const { owner } = principalFromClaims(CognitoClaimsSchema.parse(event.requestContext.authorizer.claims), trustedClientsFromEnv());
   const linkId = LinkIdSchema.parse(event.pathParameters?.linkId);
   await insertLink(owner, CreateLinkBodySchema.parse({ url: 'https://example.com/seeded', tags }), linkId, new Date());
 }
@@ -101,6 +102,8 @@ describe('events/', () => {
   beforeAll(() => {
     process.env.CURSOR_KEY = 'events-test-cursor-key';
     process.env.CORS_ALLOW_ORIGIN = '*';
+    process.env.USER_CLIENT_IDS = SAMPLE_CLIENT_IDS.user;
+    process.env.MACHINE_CLIENT_IDS = SAMPLE_CLIENT_IDS.machine;
     logger.setLogLevel('SILENT');
   });
 

@@ -167,7 +167,7 @@ describe('the clients\' scopes come from the templates', () => {
 
   /** What a twin on `system` writes to outputs.json: the twin's own function. */
   const outputsOf = (system: System): TwinOutputsFile =>
-    twinOutputs(system, { cognitoUrl: 'http://127.0.0.1:9229', apiUrl: 'http://127.0.0.1:3000' }, 'http://127.0.0.1:8000');
+    twinOutputs(system, { cognitoUrl: 'http://127.0.0.1:9229', apiUrls: { [system.api.resources.LinksApi!.physicalId]: 'http://127.0.0.1:3000' } }, 'http://127.0.0.1:8000');
   const scopesIn = (system: System, logicalId: string) => system.api.resources[logicalId]!.properties.AllowedOAuthScopes;
 
   /** This project's samconfig.toml and templates in a temporary root, edited. */
@@ -189,7 +189,7 @@ describe('the clients\' scopes come from the templates', () => {
   // The M2M client loses read; the API's resource server is renamed through samconfig.toml's overrides.
   const editedCopy = () =>
     projectCopy({
-      api: (text) => text.replace(/(\n {2}M2MClient:[\s\S]*?AllowedOAuthScopes:\n)\s+- !Sub \$\{ResourceServerIdentifier\}\/read\n/, '$1'),
+      api: (text) => text.replace(/(\n {2}M2MClient:[\s\S]*?AllowedOAuthScopes:\n)\s+- !Sub \['\$\{Id\}\/read'[^\n]*\n/, '$1'),
       samconfig: (text) => text.replace('UserPoolArn=/links-auth/CognitoUserPoolArn"', 'UserPoolArn=/links-auth/CognitoUserPoolArn ResourceServerIdentifier=bookmarks"'),
     });
 

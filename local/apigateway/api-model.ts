@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { System } from '../template/system';
-import type { ResolvedResource } from '../template/stack';
+import type { ResolvedResource, ResolvedStack } from '../template/stack';
 
 /** Who may call a method: a named authorizer with the scopes the method asks for (none = ID tokens). */
 export interface MethodAuth {
@@ -9,8 +8,8 @@ export interface MethodAuth {
 }
 
 export type Integration =
-  /** Lambda proxy integration. */
-  | { type: 'lambda'; functionLogicalId: string }
+  /** Lambda proxy integration: the function's ARN, as in the integration URI. */
+  | { type: 'lambda'; functionArn: string; functionLogicalId: string }
   /** SAM's generated CORS preflight: a mock integration answering 200 with these headers. */
   | { type: 'cors-mock'; headers: Record<string, string> };
 
@@ -60,11 +59,11 @@ export interface ApiModel {
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
-/** The api stack's REST API (the named one, or the only/first `AWS::Serverless::Api`) as the gateway serves it. */
-export function apiModelOf(system: System, apiLogicalId?: string): ApiModel {
-  const apis = Object.values(system.api.resources).filter((r) => r.type === 'AWS::Serverless::Api');
+/** An API stack's REST API (the named one, or the only/first `AWS::Serverless::Api`) as the gateway serves it. */
+export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiModel {
+  const apis = Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Api');
   const api = apiLogicalId ? apis.find((r) => r.logicalId === apiLogicalId) : apis[0];
-  if (!api) throw new Error(`The api stack has no AWS::Serverless::Api${apiLogicalId ? ` named ${apiLogicalId}` : ''}`);
+  if (!api) throw new Error(`The ${stack.name} stack has no AWS::Serverless::Api${apiLogicalId ? ` named ${apiLogicalId}` : ''}`);
   const props = api.properties;
   const auth = (props.Auth ?? {}) as Record<string, unknown>;
   const { authorizers, unsupported } = authorizersOf(auth.Authorizers);
@@ -73,12 +72,12 @@ export function apiModelOf(system: System, apiLogicalId?: string): ApiModel {
     defaultAuthorizer ? { authorizer: defaultAuthorizer, scopes: authorizers[defaultAuthorizer]?.scopes ?? [] } : undefined;
 
   const routes: Route[] = [];
-  for (const fn of Object.values(system.api.resources).filter((r) => r.type === 'AWS::Serverless::Function')) {
+  for (const fn of Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Function')) {
     for (const event of apiEventsOf(fn, api.physicalId)) {
       routes.push({
         resourcePath: normalizeResourcePath(String(event.Path)),
         method: String(event.Method).toUpperCase(),
-        integration: { type: 'lambda', functionLogicalId: fn.logicalId },
+        integration: { type: 'lambda', functionArn: fn.arn, functionLogicalId: fn.logicalId },
         auth: methodAuth(event.Auth as Record<string, unknown> | undefined, authorizers, defaultAuth),
         resourceId: '',
       });

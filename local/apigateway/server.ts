@@ -37,13 +37,13 @@ interface Exchange {
 }
 
 /**
- * The api stack's REST API on a local port: `http://host:port/<stage>/<path>`, with its Cognito
+ * One API stack's REST API on a local port: `http://host:port/<stage>/<path>`, with its Cognito
  * authorizers enforced, SAM's CORS preflights, its GatewayResponses, and Lambda proxy integrations
  * through the function runner.
  */
 export async function startGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.accessLog ?? (() => {});
-  const model = apiModelOf(options.system);
+  const model = apiModelOf(options.stack);
   // The templates do not change while the twin runs: each pool's clients are looked up once, not per request.
   const clientIds = new Map<string, string[]>();
   const pools = {
@@ -96,10 +96,10 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     }
     const integration = match.route.integration;
     if (integration.type === 'cors-mock') return send(ex, 200, { 'Content-Type': ['application/json'], ...arrays(integration.headers) }, Buffer.from('{}'));
-    return invokeLambda(ex, integration.functionLogicalId, body);
+    return invokeLambda(ex, integration.functionArn, body);
   }
 
-  async function invokeLambda(ex: Exchange, functionLogicalId: string, body: Buffer): Promise<void> {
+  async function invokeLambda(ex: Exchange, functionArn: string, body: Buffer): Promise<void> {
     const event = buildProxyEvent(
       {
         method: ex.method,
@@ -126,7 +126,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
         binaryMediaTypes: model.binaryMediaTypes,
       },
     );
-    const outcome = await options.invoker.invoke(functionLogicalId, event);
+    const outcome = await options.invoker.invoke(functionArn, event);
     if (outcome.status !== 'ok') {
       const why = outcome.status === 'error' ? `${outcome.errorType}: ${outcome.errorMessage}` : outcome.status === 'crash' ? outcome.errorMessage : 'function timed out';
       return gatewayError(ex, gatewayErrors.integrationFailure(), `Lambda ${outcome.status} (${why})`);
@@ -180,6 +180,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   return {
+    apiId: model.apiId,
     url,
     stageUrl: `${url}/${model.stages[0]}/`,
     stop: () =>

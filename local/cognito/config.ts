@@ -1,4 +1,4 @@
-import { clientSecretOf, resourcesOfType, type System } from '../template/system';
+import { clientSecretOf, resourcesOfType, stackOf, type System } from '../template/system';
 import type { ResolvedResource } from '../template/stack';
 
 /**
@@ -77,7 +77,15 @@ export function cognitoConfig(system: System): CognitoConfig {
   }
   for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolResourceServer')) {
     const server = resourceServerConfig(resource);
-    pools.get(String(resource.properties.UserPoolId))?.resourceServers.push(server);
+    const pool = pools.get(String(resource.properties.UserPoolId));
+    // Identifiers are unique per pool: CloudFormation would fail the second stack's create (and roll it back).
+    if (pool?.resourceServers.some((existing) => existing.identifier === server.identifier)) {
+      throw new Error(
+        `${stackOf(system, resource).name}: ${resource.logicalId}: a resource server with identifier ${server.identifier} already exists in user pool ${pool.id}; ` +
+          'give each API stack its own ResourceServerIdentifier (empty = the stack name)',
+      );
+    }
+    pool?.resourceServers.push(server);
   }
   for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolClient')) {
     const client = clientConfig(system, resource);

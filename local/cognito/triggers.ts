@@ -29,9 +29,8 @@ const NO_DECISION: PreSignUpDecision = { autoConfirmUser: false, autoVerifyEmail
 
 export async function runPreSignUp(s: Services, pool: PoolConfig, input: PreSignUpInput): Promise<PreSignUpDecision> {
   if (!pool.preSignUpArn) return NO_DECISION;
-  const logicalId = s.invoker.logicalIdFor(pool.preSignUpArn);
-  if (!logicalId) throw unexpectedLambda(`PreSignUp invocation failed due to error ResourceNotFoundException: ${pool.preSignUpArn}.`);
-  const result = await s.invoker.invoke(logicalId, preSignUpEvent(pool, input));
+  if (!s.invoker.functionFor(pool.preSignUpArn)) throw unexpectedLambda(`PreSignUp invocation failed due to error ResourceNotFoundException: ${pool.preSignUpArn}.`);
+  const result = await s.invoker.invoke(pool.preSignUpArn, preSignUpEvent(pool, input));
   switch (result.status) {
     case 'error':
       throw userLambdaValidation(messages.preSignUpFailed(result.errorMessage));

@@ -23,7 +23,7 @@ export class FunctionPool {
   private building: Promise<Code> | undefined;
   private stopped = false;
 
-  constructor(private readonly spec: FunctionSpec, private readonly options: PoolOptions) {}
+  constructor(readonly spec: FunctionSpec, private readonly options: PoolOptions) {}
 
   async invoke(event: unknown): Promise<InvocationResult> {
     const started = performance.now();

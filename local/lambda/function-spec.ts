@@ -30,9 +30,9 @@ export interface FunctionSpec {
 const DEFAULT_MEMORY_MB = 128;
 const DEFAULT_TIMEOUT_SECONDS = 3;
 
-/** Every Serverless function of both stacks, auth stack first. */
+/** Every Serverless function of every stack, auth stack first. */
 export function functionSpecsOf(system: System): FunctionSpec[] {
-  return [system.auth, system.api].flatMap((stack) =>
+  return system.stacks.flatMap((stack) =>
     Object.values(stack.resources)
       .filter((resource) => resource.type === 'AWS::Serverless::Function')
       .map((resource) => functionSpecOf(resource, stack, system)),
@@ -87,11 +87,11 @@ function stringValues(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
-/** The logical id for a function ARN (with or without qualifier) or name; undefined if none matches. */
-export function logicalIdForName(specs: readonly FunctionSpec[], arnOrName: string): string | undefined {
+/** The function with this ARN (with or without qualifier) or name; undefined if none matches. */
+export function functionForName(specs: readonly FunctionSpec[], arnOrName: string): FunctionSpec | undefined {
   const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arnOrName);
   const name = match ? match[1] : arnOrName;
-  return specs.find((spec) => spec.functionName === name)?.logicalId;
+  return specs.find((spec) => spec.functionName === name);
 }
 
 /** Node major version of a `nodejsNN.x` runtime (0 if not one). */

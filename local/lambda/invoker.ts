@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { FunctionInvoker, FunctionInvokerOptions, InvocationResult } from '../contracts';
-import { functionSpecsOf, logicalIdForName, type FunctionSpec } from './function-spec';
+import { functionForName, functionSpecsOf, type FunctionSpec } from './function-spec';
 import { FunctionPool } from './function-pool';
 import { runtimeScript } from './runtime-script';
 
@@ -9,11 +9,11 @@ export interface LocalFunctionInvoker extends FunctionInvoker {
   /** Process ids of every execution environment alive now. */
   pids(): number[];
   /** How many execution environments a function has now (warm or busy). */
-  instanceCount(logicalId: string): number;
+  instanceCount(functionRef: string): number;
 }
 
 /**
- * Runs every `AWS::Serverless::Function` of both stacks like Lambda: bundled as `sam build` would on
+ * Runs every `AWS::Serverless::Function` of every stack like Lambda: bundled as `sam build` would on
  * first use, each execution environment its own process with only the function's environment, kept
  * warm between calls, one invocation at a time per environment, stopped at the template Timeout.
  */
@@ -21,21 +21,24 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   const log = options.log ?? (() => {});
   const buildDir = resolve(options.buildDir);
   const specs = functionSpecsOf(options.system);
+  // Keyed by ARN: two API stacks built from one template share logical ids, never ARNs.
   const pools = new Map<string, FunctionPool>();
   for (const spec of specs) {
-    if (pools.has(spec.logicalId)) {
-      log(`[runner] ${spec.logicalId} is defined in both stacks; invoking it by logical id reaches the ${specStack(specs, spec.logicalId)} stack's`);
-      continue;
-    }
-    pools.set(spec.logicalId, new FunctionPool(spec, { buildDir, baseEnvironment: options.baseEnvironment, log, runtimeScript: () => runtimeScript(buildDir) }));
+    pools.set(spec.arn, new FunctionPool(spec, { buildDir, baseEnvironment: options.baseEnvironment, log, runtimeScript: () => runtimeScript(buildDir) }));
   }
+  const poolOf = (found: ReturnType<typeof findFunction>) => (found && 'arn' in found ? pools.get(found.arn) : undefined);
   let stopped = false;
 
   return {
-    async invoke(logicalId: string, event: unknown): Promise<InvocationResult> {
-      const pool = pools.get(logicalId);
+    async invoke(functionRef: string, event: unknown): Promise<InvocationResult> {
+      const found = findFunction(specs, functionRef);
+      const pool = poolOf(found);
       if (!pool || stopped) {
-        const errorMessage = stopped ? 'The function runner is stopped' : `No function ${logicalId} in either stack (known: ${[...pools.keys()].join(', ') || 'none'})`;
+        const errorMessage = stopped
+          ? 'The function runner is stopped'
+          : found && 'ambiguous' in found
+            ? `${functionRef} names a function in several stacks (${found.ambiguous.join(', ')}); invoke it by ARN or name`
+            : `No function ${functionRef} in any stack (known: ${specs.map((spec) => spec.logicalId).join(', ') || 'none'})`;
         return { status: 'crash', errorMessage, durationMs: 0 };
       }
       try {
@@ -43,22 +46,31 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
       } catch (error) {
         // The runner's own failures (e.g. the bootstrap would not build) stay results: the twin stays up.
         const errorMessage = `Local runner failure: ${error instanceof Error ? error.message : String(error)}`;
-        log(`[${logicalId}] ${errorMessage}`);
+        log(`[${pool.spec.logicalId}] ${errorMessage}`);
         return { status: 'crash', errorMessage, durationMs: 0 };
       }
     },
-    logicalIdFor(arnOrName: string): string | undefined {
-      return logicalIdForName(specs, arnOrName);
+    functionFor(functionRef: string) {
+      const found = findFunction(specs, functionRef);
+      return found && 'arn' in found ? { logicalId: found.logicalId, stackName: found.stackName, arn: found.arn } : undefined;
     },
     async stop(): Promise<void> {
       stopped = true;
       await Promise.all([...pools.values()].map((pool) => pool.stop()));
     },
     pids: () => [...pools.values()].flatMap((pool) => pool.pids),
-    instanceCount: (logicalId: string) => pools.get(logicalId)?.size ?? 0,
+    instanceCount: (functionRef: string) => poolOf(findFunction(specs, functionRef))?.size ?? 0,
   };
 }
 
-function specStack(specs: readonly FunctionSpec[], logicalId: string): string {
-  return specs.find((spec) => spec.logicalId === logicalId)?.stackName ?? '?';
+/**
+ * The function a reference names, as Lambda's Invoke takes it (an ARN, qualified or not, or the function
+ * name) or, for tests and tools, a logical id that only one stack uses.
+ */
+function findFunction(specs: readonly FunctionSpec[], functionRef: string): FunctionSpec | { ambiguous: string[] } | undefined {
+  const byName = functionForName(specs, functionRef);
+  if (byName) return byName;
+  const byLogicalId = specs.filter((spec) => spec.logicalId === functionRef);
+  if (byLogicalId.length > 1) return { ambiguous: byLogicalId.map((spec) => spec.stackName) };
+  return byLogicalId[0];
 }

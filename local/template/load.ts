@@ -10,7 +10,7 @@ export interface Template {
   Globals?: Record<string, Record<string, unknown>>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Resources: Record<string, TemplateResource>;
-  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+  Outputs?: Record<string, { Value: unknown; Description?: string; Condition?: string; Export?: { Name: unknown } }>;
 }
 
 export interface TemplateParameter {
@@ -27,6 +27,8 @@ export interface TemplateResource {
   Type: string;
   Condition?: string;
   DependsOn?: string | string[];
+  DeletionPolicy?: unknown;
+  UpdateReplacePolicy?: unknown;
   Properties?: Record<string, unknown>;
   Metadata?: Record<string, unknown>;
 }

@@ -3,11 +3,26 @@ import { parse } from 'smol-toml';
 
 /** What the twin needs from one samconfig.toml config env: the names and overrides `sam deploy` uses. */
 export interface DeployConfig {
+  /** The config env's name (`sam deploy --config-env <name>`). */
+  configEnv: string;
   /** The source template `sam build` reads (build.parameters.template_file), relative to samconfig.toml. */
   templateFile?: string;
   stackName?: string;
   region?: string;
   parameterOverrides: Record<string, string>;
+}
+
+/** The config env of the shared auth stack; every other env that names a stack or template is an API stack. */
+export const AUTH_CONFIG_ENV = 'auth';
+/** The API env the single-API tools (banner, token CLI, Postman) mean when not told otherwise. */
+export const DEFAULT_API_CONFIG_ENV = 'api';
+
+export interface DeployConfigs {
+  auth: DeployConfig;
+  /** The default API env (`api`, or the first API env in the file). */
+  api: DeployConfig;
+  /** Every API env, the default first, then in file order. */
+  apis: DeployConfig[];
 }
 
 /** Parses `Key=Value Key2="value with spaces"` as the SAM CLI does. */
@@ -24,10 +39,26 @@ export function parseParameterOverrides(text: string): Record<string, string> {
 
 type Samconfig = Record<string, Record<string, { parameters?: Record<string, unknown> }>>;
 
-/** The `auth` and `api` config envs of samconfig.toml (empty when there is no such file). */
-export function readDeployConfigs(samconfigPath: string): { auth: DeployConfig; api: DeployConfig } {
+/**
+ * The auth env and every API env of samconfig.toml; the default API is `api` when there is one, else the
+ * first. Without a file (or without API envs) an `api` env stands alone with no overrides.
+ */
+export function readDeployConfigs(samconfigPath: string): DeployConfigs {
   const doc = existsSync(samconfigPath) ? (parse(readFileSync(samconfigPath, 'utf8')) as Samconfig) : {};
-  return { auth: deployConfigOf(doc, 'auth'), api: deployConfigOf(doc, 'api') };
+  const apiEnvs = Object.keys(doc).filter((name) => name !== AUTH_CONFIG_ENV && namesAStack(doc[name]));
+  if (apiEnvs.length === 0) apiEnvs.push(DEFAULT_API_CONFIG_ENV);
+  const first = apiEnvs.includes(DEFAULT_API_CONFIG_ENV) ? DEFAULT_API_CONFIG_ENV : apiEnvs[0]!;
+  const ordered = [first, ...apiEnvs.filter((name) => name !== first)];
+  const apis = ordered.map((name) => deployConfigOf(doc, name));
+  return { auth: deployConfigOf(doc, AUTH_CONFIG_ENV), api: apis[0]!, apis };
+}
+
+function namesAStack(env: Samconfig[string] | undefined): boolean {
+  if (!env || typeof env !== 'object') return false;
+  return Object.values(env).some((command) => {
+    const parameters = command?.parameters ?? {};
+    return typeof parameters.stack_name === 'string' || typeof parameters.template_file === 'string';
+  });
 }
 
 function deployConfigOf(doc: Samconfig, configEnv: string): DeployConfig {
@@ -36,6 +67,7 @@ function deployConfigOf(doc: Samconfig, configEnv: string): DeployConfig {
   const overrides = merged.parameter_overrides;
   const templateFile = env.build?.parameters?.template_file ?? env.global?.parameters?.template_file;
   return {
+    configEnv,
     templateFile: typeof templateFile === 'string' ? templateFile : undefined,
     stackName: typeof merged.stack_name === 'string' ? merged.stack_name : undefined,
     region: typeof merged.region === 'string' ? merged.region : undefined,

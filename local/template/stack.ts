@@ -16,6 +16,8 @@ export interface ResolvedResource {
 
 export interface ResolvedStack {
   name: string;
+  /** The samconfig.toml config env this stack is deployed with (`auth`, `api`, …). */
+  configEnv: string;
   stackId: string;
   templatePath: string;
   /** Directory of the template: SAM resolves CodeUri against it. */
@@ -26,16 +28,23 @@ export interface ResolvedStack {
   outputs: Record<string, string>;
   /** SSM parameters this stack creates (name → value), which other stacks may read. */
   ssmParameters: Record<string, string>;
+  /** Outputs with an `Export.Name`: export name → value, for other stacks' `Fn::ImportValue`. */
+  exports: Record<string, string>;
+  /** Export names this stack imports: CloudFormation refuses to delete (or change) an export in use. */
+  imports: string[];
 }
 
 export interface StackInput {
   name: string;
+  configEnv: string;
   templatePath: string;
   region: string;
   accountId: string;
   parameterOverrides: Record<string, string>;
   /** SSM parameters visible to this stack, for `AWS::SSM::Parameter::Value<…>` parameters. */
   ssm: Record<string, string>;
+  /** Exports of the stacks deployed before this one, for `Fn::ImportValue`. */
+  exports: Record<string, string>;
   ids: IdStore;
 }
 
@@ -63,6 +72,7 @@ class StackResolver {
   private readonly physicalIds: Record<string, string> = {};
   private readonly resolvedProperties: Record<string, Record<string, unknown>> = {};
   private readonly resolving = new Set<string>();
+  private readonly imports = new Set<string>();
   private readonly stackId: string;
 
   constructor(private readonly template: Template, private readonly input: StackInput) {
@@ -87,10 +97,13 @@ class StackResolver {
       };
     }
     const outputs: Record<string, string> = {};
+    const exports: Record<string, string> = {};
     for (const [name, output] of Object.entries(this.template.Outputs ?? {})) {
       const condition = (output as { Condition?: string }).Condition;
       if (condition && !this.condition(condition)) continue;
       outputs[name] = String(this.value(output.Value, `Outputs.${name}`));
+      const exported = (output as { Export?: { Name?: unknown } }).Export?.Name;
+      if (exported !== undefined) exports[String(this.value(exported, `Outputs.${name}.Export.Name`))] = outputs[name];
     }
     const ssmParameters: Record<string, string> = {};
     for (const resource of Object.values(resources)) {
@@ -99,6 +112,7 @@ class StackResolver {
     }
     return {
       name: this.input.name,
+      configEnv: this.input.configEnv,
       stackId: this.stackId,
       templatePath: this.input.templatePath,
       templateDir: dirname(resolve(this.input.templatePath)),
@@ -107,6 +121,8 @@ class StackResolver {
       resources,
       outputs,
       ssmParameters,
+      exports,
+      imports: [...this.imports],
     };
   }
 
@@ -222,7 +238,10 @@ class StackResolver {
     const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${accountId}:${rest}`;
     switch (`${resource.Type}.${attribute}`) {
       case 'AWS::Cognito::UserPool.Arn': return arn('cognito-idp', `userpool/${id}`);
-      case 'AWS::Cognito::UserPool.ProviderURL': return `cognito-idp.${region}.amazonaws.com/${id}`;
+      // CloudFormation's return values for AWS::Cognito::UserPool: ProviderURL is the issuer, scheme included
+      // (`https://cognito-idp.<region>.amazonaws.com/<id>`, what JWT authorizers take as `issuer`); ProviderName
+      // is the same without the scheme. Localizing the URL (system.ts) points it at the local Cognito's issuer.
+      case 'AWS::Cognito::UserPool.ProviderURL': return `https://cognito-idp.${region}.amazonaws.com/${id}`;
       case 'AWS::Cognito::UserPool.ProviderName': return `cognito-idp.${region}.amazonaws.com/${id}`;
       case 'AWS::Cognito::UserPool.UserPoolId': return id;
       case 'AWS::Cognito::UserPoolClient.ClientId': return id;
@@ -359,7 +378,15 @@ class StackResolver {
         return this.evaluate(found, where);
       }
       case 'Fn::ToJsonString': return JSON.stringify(this.evaluate(arg, where));
-      case 'Fn::ImportValue': throw new TemplateError(`${this.input.name}: ${where}: Fn::ImportValue is not supported locally; share values through SSM parameters`);
+      case 'Fn::ImportValue': {
+        // As CloudFormation: the export must exist in a stack deployed before this one, in the same region.
+        const name = String(this.evaluate(arg, where));
+        if (!Object.hasOwn(this.input.exports, name)) {
+          throw new TemplateError(`${this.input.name}: ${where}: No export named ${name} found (exported: ${Object.keys(this.input.exports).join(', ') || 'none'}). Is the auth stack name right?`);
+        }
+        this.imports.add(name);
+        return this.input.exports[name];
+      }
       default: return NOT_INTRINSIC;
     }
   }

@@ -1,30 +1,44 @@
-import { join } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { IdStore, idFormats } from './ids';
 import { readDeployConfigs, type DeployConfig } from './samconfig';
-import { resolveStack, type ResolvedResource, type ResolvedStack } from './stack';
+import { resolveStack, TemplateError, type ResolvedResource, type ResolvedStack } from './stack';
 
-/** The whole deployable system: the auth stack, then the API stack reading the SSM parameters it publishes. */
+/**
+ * The whole deployable system: the auth stack, then every API stack (one per samconfig.toml API config env),
+ * each reading the SSM parameters and exports of the stacks before it.
+ */
 export interface System {
   rootDir: string;
   region: string;
   accountId: string;
   auth: ResolvedStack;
+  /** The default API stack (config env `api`, or the first API env): what single-API tools mean. */
   api: ResolvedStack;
+  /** Every API stack, the default first. */
+  apis: ResolvedStack[];
+  /** The auth stack, then every API stack: the order they deploy in. */
+  stacks: ResolvedStack[];
   /** Every SSM parameter the stacks publish (name → value): the local Parameter Store. */
   ssm: Record<string, string>;
+  /** Every CloudFormation export of the stacks (name → value). */
+  exports: Record<string, string>;
   /** Where physical ids and generated secrets live (persisted under .local/ unless fresh). */
   ids: IdStore;
 }
 
 export interface SystemOptions {
   rootDir: string;
+  /** The samconfig.toml to read (`sam deploy --config-file`); default `<rootDir>/samconfig.toml`. */
+  configFile?: string;
   /** Persists physical ids (pool id, client ids and secrets…); omit for throw-away ids. */
   ids?: IdStore;
   region?: string;
   authStackName?: string;
+  /** Renames the default API stack. */
   apiStackName?: string;
   /** Applied over samconfig.toml's parameter_overrides, like `sam deploy --parameter-overrides`. */
   authParameters?: Record<string, string>;
+  /** Applied to every API stack. */
   apiParameters?: Record<string, string>;
 }
 
@@ -36,32 +50,60 @@ export const AUTH_TEMPLATE = 'auth-stack/template.yaml';
 export const API_TEMPLATE = 'api-stack/template.yaml';
 
 export function loadSystem(options: SystemOptions): System {
-  const configs = readDeployConfigs(join(options.rootDir, 'samconfig.toml'));
+  const configFile = resolvePath(options.rootDir, options.configFile ?? 'samconfig.toml');
+  // SAM resolves a config env's template_file against the directory of the config file.
+  const configDir = dirname(configFile);
+  const configs = readDeployConfigs(configFile);
   const region = options.region ?? configs.auth.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const ids = options.ids ?? new IdStore();
   const ssm: Record<string, string> = {};
-  // Auth first: the api stack's SSM-typed parameters read what it publishes.
-  const resolve = (config: DeployConfig, name: string | undefined, defaults: { name: string; template: string }, overrides?: Record<string, string>) => {
+  const exports: Record<string, string> = {};
+  // In deploy order: each stack's SSM-typed parameters and imports read what the stacks before it publish.
+  const resolve = (config: DeployConfig, name: string, template: string, overrides?: Record<string, string>) => {
     const stack = resolveStack({
-      name: name ?? config.stackName ?? defaults.name,
-      templatePath: join(options.rootDir, config.templateFile ?? defaults.template),
+      name,
+      configEnv: config.configEnv,
+      templatePath: resolvePath(configDir, config.templateFile ?? template),
       region,
       accountId: LOCAL_ACCOUNT_ID,
       parameterOverrides: { ...config.parameterOverrides, ...overrides },
       ssm: { ...ssm },
+      exports: { ...exports },
       ids,
     });
-    Object.assign(ssm, stack.ssmParameters);
+    for (const [key, value] of Object.entries(stack.ssmParameters)) {
+      if (Object.hasOwn(ssm, key)) throw new TemplateError(`${stack.name}: SSM parameter ${key} already exists (another stack created it)`);
+      ssm[key] = value;
+    }
+    for (const [key, value] of Object.entries(stack.exports)) {
+      if (Object.hasOwn(exports, key)) throw new TemplateError(`${stack.name}: Export with name ${key} is already exported by another stack`);
+      exports[key] = value;
+    }
     return stack;
   };
-  const auth = resolve(configs.auth, options.authStackName, { name: 'links-auth', template: AUTH_TEMPLATE }, options.authParameters);
-  const api = resolve(configs.api, options.apiStackName, { name: 'links-api', template: API_TEMPLATE }, options.apiParameters);
-  return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth, api, ssm, ids };
+  const auth = resolve(configs.auth, options.authStackName ?? configs.auth.stackName ?? 'links-auth', AUTH_TEMPLATE, options.authParameters);
+  const apis = configs.apis.map((config, index) => {
+    const fallbackName = index === 0 ? 'links-api' : `links-${config.configEnv}`;
+    const name = (index === 0 ? options.apiStackName : undefined) ?? config.stackName ?? fallbackName;
+    return resolve(config, name, API_TEMPLATE, options.apiParameters);
+  });
+  const stacks = [auth, ...apis];
+  const names = stacks.map((stack) => stack.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new TemplateError(`Two config envs deploy the stack ${repeated}: give each API env its own stack_name`);
+  return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth, api: apis[0]!, apis, stacks, ssm, exports, ids };
 }
 
-/** All resources of one type across both stacks. */
+/** All resources of one type across every stack. */
 export function resourcesOfType(system: System, type: string): ResolvedResource[] {
-  return [system.auth, system.api].flatMap((stack) => Object.values(stack.resources).filter((r) => r.type === type));
+  return system.stacks.flatMap((stack) => Object.values(stack.resources).filter((r) => r.type === type));
+}
+
+/** The stack a resolved resource belongs to. */
+export function stackOf(system: System, resource: ResolvedResource): ResolvedStack {
+  const stack = system.stacks.find((s) => s.resources[resource.logicalId] === resource);
+  if (!stack) throw new Error(`${resource.logicalId} is not a resource of this system`);
+  return stack;
 }
 
 /**
@@ -70,31 +112,34 @@ export function resourcesOfType(system: System, type: string): ResolvedResource[
  */
 export function clientSecretOf(system: System, client: ResolvedResource): string | undefined {
   if (client.type !== 'AWS::Cognito::UserPoolClient' || client.properties.GenerateSecret !== true) return undefined;
-  const stack = [system.auth, system.api].find((s) => s.resources[client.logicalId] === client);
-  if (!stack) throw new Error(`${client.logicalId} is not a resource of this system`);
-  return system.ids.get(`${stack.name}/${client.logicalId}/ClientSecret`, idFormats.clientSecret);
+  return system.ids.get(`${stackOf(system, client).name}/${client.logicalId}/ClientSecret`, idFormats.clientSecret);
 }
 
 /** Where the twin serves what AWS serves at its public endpoints. */
 export interface LocalEndpoints {
   /** Base URL of the local Cognito (token endpoint, JSON API, JWKS), e.g. http://127.0.0.1:9229 */
   cognitoUrl: string;
-  /** Base URL of the local API Gateway, e.g. http://127.0.0.1:3000 */
-  apiUrl: string;
+  /** REST API id → base URL of the local API Gateway serving it, e.g. http://127.0.0.1:3000 */
+  apiUrls: Record<string, string>;
 }
 
 /**
  * Rewrites AWS endpoint URLs in resolved values (outputs, SSM values) to the twin's, so `.local/outputs.json`
- * reads like the deployed stacks' outputs: the hosted domain and the issuer go to the local Cognito, and
- * execute-api hosts to the local gateway. Paths (pool id, stage, /oauth2/token) are kept.
+ * reads like the deployed stacks' outputs: the hosted domain and the issuer (with or without its scheme, as
+ * ProviderURL and ProviderName give it) go to the local Cognito, and each API's execute-api host to the
+ * local gateway serving that API. Paths (pool id, stage, /oauth2/token) are kept.
  */
 export function localizeUrl(value: string, system: System, endpoints: LocalEndpoints): string {
   const region = system.region.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const cognitoHost = endpoints.cognitoUrl.replace(/^https?:\/\//, '');
   return value
     .replace(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), endpoints.cognitoUrl)
     .replace(new RegExp(`^https://cognito-idp\\.${region}\\.amazonaws\\.com`), endpoints.cognitoUrl)
-    .replace(new RegExp(`^https://[a-z0-9]+\\.execute-api\\.${region}\\.amazonaws\\.com`), endpoints.apiUrl)
-    .replace(new RegExp(`^[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), endpoints.cognitoUrl.replace(/^https?:\/\//, ''));
+    .replace(new RegExp(`^cognito-idp\\.${region}\\.amazonaws\\.com/`), `${cognitoHost}/`)
+    .replace(new RegExp(`^https://([a-z0-9]+)\\.execute-api\\.${region}\\.amazonaws\\.com`), (whole, apiId: string) =>
+      Object.hasOwn(endpoints.apiUrls, apiId) ? endpoints.apiUrls[apiId]! : whole,
+    )
+    .replace(new RegExp(`^[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), cognitoHost);
 }
 
 export function localizeOutputs(outputs: Record<string, string>, system: System, endpoints: LocalEndpoints): Record<string, string> {

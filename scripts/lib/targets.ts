@@ -53,6 +53,8 @@ export class TargetError extends Error {
 export interface TwinOutputsFile {
   auth: Record<string, string | undefined>;
   api: Record<string, string | undefined>;
+  /** Every API stack's outputs by samconfig config env (absent in the outputs of older twins). */
+  apis?: Record<string, Record<string, string | undefined> | undefined>;
   local: {
     Region: string;
     CognitoEndpoint: string;
@@ -79,9 +81,15 @@ export function readTwinOutputs(rootDir: string, localDir = '.local'): TwinOutpu
   }
 }
 
-export function targetFromTwinOutputs(outputs: TwinOutputsFile): ApiTarget {
+/** The twin's target for the default API or, with `apiEnv`, the API stack of that samconfig config env. */
+export function targetFromTwinOutputs(outputs: TwinOutputsFile, apiEnv?: string): ApiTarget {
+  const api = apiEnv === undefined ? outputs.api : outputs.apis?.[apiEnv];
+  if (!api) {
+    throw new TargetError(`the twin serves no API config env '${apiEnv}' (it serves: ${Object.keys(outputs.apis ?? {}).join(', ') || 'only the default API'})`);
+  }
+  const groups = { auth: outputs.auth, api };
   const need = (group: 'auth' | 'api', key: string): string => {
-    const value = outputs[group]?.[key];
+    const value = groups[group]?.[key];
     if (!value) throw new TargetError(`the twin's outputs have no ${group}.${key}: restart it with \`npm start\``);
     return value;
   };
@@ -123,9 +131,9 @@ export async function assertTwinAnswers(target: ApiTarget, timeoutMs = 3000): Pr
   }
 }
 
-/** The running twin of this checkout, or a one-line TargetError saying why not. */
-export async function localTarget(rootDir: string, localDir?: string): Promise<ApiTarget> {
-  const target = targetFromTwinOutputs(readTwinOutputs(rootDir, localDir));
+/** The running twin of this checkout (its default API, or `apiEnv`'s), or a one-line TargetError saying why not. */
+export async function localTarget(rootDir: string, localDir?: string, apiEnv?: string): Promise<ApiTarget> {
+  const target = targetFromTwinOutputs(readTwinOutputs(rootDir, localDir), apiEnv);
   await assertTwinAnswers(target);
   return target;
 }

@@ -5,6 +5,6 @@ import { deleteLink } from '../links/service';
 
 /** DELETE /links/{linkId}: the link, its tag associations and counts, atomically. */
 export const handler = apiHandler(LinkEventSchema, async ({ event, principal }) => {
-  await deleteLink(principal.sub, event.pathParameters.linkId);
+  await deleteLink(principal.owner, event.pathParameters.linkId);
   return noContent();
 });

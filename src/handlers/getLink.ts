@@ -5,5 +5,5 @@ import { findLink } from '../links/service';
 
 /** GET /links/{linkId}: another owner's link is as absent as a missing one (404). */
 export const handler = apiHandler(LinkEventSchema, async ({ event, principal }) =>
-  ok(await findLink(principal.sub, event.pathParameters.linkId)),
+  ok(await findLink(principal.owner, event.pathParameters.linkId)),
 );

@@ -5,5 +5,5 @@ import { listLinks } from '../links/service';
 
 /** GET /links?tag=&limit=&cursor=: the caller's links, newest first. */
 export const handler = apiHandler(ListLinksEventSchema, async ({ event, principal }) =>
-  ok(await listLinks(principal.sub, event.queryStringParameters)),
+  ok(await listLinks(principal.owner, event.queryStringParameters)),
 );

@@ -4,4 +4,4 @@ import { ListTagsEventSchema } from '../links/schemas';
 import { listTagCounts } from '../links/service';
 
 /** GET /tags: the caller's tags with how many links bear each. */
-export const handler = apiHandler(ListTagsEventSchema, async ({ principal }) => ok({ items: await listTagCounts(principal.sub) }));
+export const handler = apiHandler(ListTagsEventSchema, async ({ principal }) => ok({ items: await listTagCounts(principal.owner) }));

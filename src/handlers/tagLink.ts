@@ -5,6 +5,6 @@ import { tagLink } from '../links/service';
 
 /** PUT /links/{linkId}/tags/{tag}: idempotent. */
 export const handler = apiHandler(LinkTagEventSchema, async ({ event, principal }) => {
-  await tagLink(principal.sub, event.pathParameters.linkId, event.pathParameters.tag);
+  await tagLink(principal.owner, event.pathParameters.linkId, event.pathParameters.tag);
   return noContent();
 });

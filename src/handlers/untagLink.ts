@@ -5,6 +5,6 @@ import { untagLink } from '../links/service';
 
 /** DELETE /links/{linkId}/tags/{tag}: idempotent. */
 export const handler = apiHandler(LinkTagEventSchema, async ({ event, principal }) => {
-  await untagLink(principal.sub, event.pathParameters.linkId, event.pathParameters.tag);
+  await untagLink(principal.owner, event.pathParameters.linkId, event.pathParameters.tag);
   return noContent();
 });

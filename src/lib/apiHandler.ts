@@ -2,10 +2,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { parse } from '@aws-lambda-powertools/parser';
 import type * as z from 'zod';
 import { CognitoClaimsSchema } from '../links/schemas';
-import { BadRequestError, UnauthorizedError } from './errors';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, type ApiResponse } from './http';
 import { logger } from './logger';
-import { principalFromClaims, principalLogKeys, type Principal } from './principal';
+import { ForeignClientError, principalFromClaims, principalLogKeys, trustedClientsFromEnv, type Principal } from './principal';
 import { classifyIssues } from './validation';
 
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ApiResponse>;
@@ -28,7 +28,14 @@ function authenticate(event: APIGatewayProxyEvent): Principal {
     logger.warn('Request without usable authorizer claims', { fields: claims.error.issues.map((issue) => issue.path.map(String).join('.')) });
     throw new UnauthorizedError();
   }
-  return principalFromClaims(claims.data);
+  try {
+    return principalFromClaims(claims.data, trustedClientsFromEnv());
+  } catch (error) {
+    if (!(error instanceof ForeignClientError)) throw error;
+    // Which client and kind of token, never the token: enough to spot another API's caller in the logs.
+    logger.warn('Token of an app client this API does not trust refused', { clientId: error.clientId, tokenUse: error.tokenUse });
+    throw new ForbiddenError();
+  }
 }
 
 function parseEvent<S extends z.ZodType>(schema: S, event: APIGatewayProxyEvent): z.output<S> {

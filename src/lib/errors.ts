@@ -7,7 +7,7 @@ export interface FieldError {
 /** An error whose message is safe to show the caller, with the status it maps to. */
 export class HttpError extends Error {
   constructor(
-    readonly statusCode: 400 | 401 | 404 | 409 | 503,
+    readonly statusCode: 400 | 401 | 403 | 404 | 409 | 503,
     message: string,
     readonly errors?: readonly FieldError[],
   ) {
@@ -26,6 +26,13 @@ export class UnauthorizedError extends HttpError {
   constructor() {
     // API Gateway's own wording, so a client sees one message whoever rejects it.
     super(401, 'Unauthorized');
+  }
+}
+
+/** A valid token this API does not serve (another API's app client on the shared user pool). */
+export class ForbiddenError extends HttpError {
+  constructor(message = 'Forbidden: the token was not issued to an app client of this API') {
+    super(403, message);
   }
 }
 

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { yamlParse } from 'yaml-cfn';
 import { createTableFromTemplate } from '../../local/dynamodb/tables';
 import { logger } from '../../src/lib/logger';
+import { TRUSTED_CLIENTS_ENV } from '../support/apiEvent';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const API_TEMPLATE = resolve(REPO_ROOT, 'api-stack/template.yaml');
@@ -48,7 +49,8 @@ export interface LinksTable {
 
 /**
  * Registers jest hooks that create a uniquely named table for this test file and point the handlers at
- * it (TABLE_NAME, CURSOR_KEY, CORS_ALLOW_ORIGIN are read per request, so setting them here is in time).
+ * it (TABLE_NAME, CURSOR_KEY, CORS_ALLOW_ORIGIN and the trusted client ids are read per request, so setting
+ * them here is in time).
  * Logs are silenced unless `logs: true`.
  */
 export function useLinksTable(label: string, options: { logs?: boolean } = {}): LinksTable {
@@ -60,6 +62,7 @@ export function useLinksTable(label: string, options: { logs?: boolean } = {}): 
     process.env.TABLE_NAME = name;
     process.env.CURSOR_KEY = 'test-cursor-key-not-a-secret';
     process.env.CORS_ALLOW_ORIGIN = 'https://app.example.com';
+    Object.assign(process.env, TRUSTED_CLIENTS_ENV);
     if (!options.logs) logger.setLogLevel('SILENT');
     await createTableFromTemplate(client, name, linksTableProperties());
   });

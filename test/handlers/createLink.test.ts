@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { handler as createLink } from '../../src/handlers/createLink';
 import { ErrorBodySchema, LinkSchema, MAX_TAGS_PER_LINK } from '../../src/links/schemas';
 import { useLinksTable } from '../data/linksTable';
@@ -70,7 +71,7 @@ describe('POST /links', () => {
   });
 
   test('ten concurrent saves of one URL make exactly one link and one URL item', async () => {
-    const owner = claims.machine('3n4k5m6p7q8r9s0t1u2v3w4x5y');
+    const owner = claims.user(randomUUID(), 'racer');
     const url = 'https://example.com/concurrent';
 
     const responses = await Promise.all(Array.from({ length: 10 }, () => post({ url, tags: ['race'] }, owner)));
@@ -122,7 +123,7 @@ describe('POST /links', () => {
     ['JSON null', 'null', 'body'],
     ['no body at all', undefined, 'body'],
   ])('400 naming the field for %s', async (name, body, field) => {
-    const owner = claims.machine(`validation-${name.replace(/\W+/g, '-')}`);
+    const owner = claims.user(randomUUID(), `validation-${name.replace(/\W+/g, '-')}`);
 
     const response = await post(body, owner);
 

@@ -8,7 +8,7 @@ import { apiEvent, claims, invoke } from '../support/apiEvent';
 
 useLinksTable('errors');
 
-const who = claims.machine('errorclient000000000000000');
+const who = claims.machine();
 
 describe('error mapping', () => {
   test('no authorizer claims (function reached without the authorizer): 401 Unauthorized', async () => {

@@ -12,7 +12,7 @@ import { captureOutput } from '../support/output';
 
 useLinksTable('hostile', { logs: true });
 
-const who = claims.machine('hostileclient0000000000000');
+const who = claims.machine();
 const post = (body: string) => invoke(createLink, apiEvent({ method: 'POST', resource: '/links', claims: who, body }));
 
 describe('hostile input', () => {

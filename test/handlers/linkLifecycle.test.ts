@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorBodySchema, LinkSchema, MAX_TAGS_PER_LINK } from '../../src/links/schemas';
 import { useLinksTable } from '../data/linksTable';
 import { claims } from '../support/apiEvent';
@@ -37,7 +38,7 @@ describe('GET /links/{linkId}', () => {
 
 describe('PUT and DELETE /links/{linkId}/tags/{tag}', () => {
   test('tag then untag: 204s, the link and the counts follow, and both are idempotent', async () => {
-    const who = claims.machine('tagger000000000000000000000');
+    const who = claims.user(randomUUID(), 'tagger');
     const link = await newLink(who, { url: 'https://example.com/tagged' });
 
     expect((await tagLink(who, link.linkId, 'reading')).statusCode).toBe(204);
@@ -62,7 +63,7 @@ describe('PUT and DELETE /links/{linkId}/tags/{tag}', () => {
   });
 
   test('counts add up across links', async () => {
-    const who = claims.machine('counter00000000000000000000');
+    const who = claims.user(randomUUID(), 'counter');
     const first = await newLink(who, { url: 'https://example.com/c1', tags: ['shared', 'one'] });
     const second = await newLink(who, { url: 'https://example.com/c2', tags: ['shared'] });
     await tagLink(who, second.linkId, 'two');
@@ -105,7 +106,7 @@ describe('PUT and DELETE /links/{linkId}/tags/{tag}', () => {
   });
 
   test('concurrent tagging of one link loses no tag and miscounts nothing', async () => {
-    const who = claims.machine('concurrenttagger0000000000');
+    const who = claims.user(randomUUID(), 'concurrenttagger');
     const link = await newLink(who, { url: 'https://example.com/busy' });
     const tags = Array.from({ length: 6 }, (_, i) => `c${i}`);
 
@@ -120,7 +121,7 @@ describe('PUT and DELETE /links/{linkId}/tags/{tag}', () => {
 
 describe('DELETE /links/{linkId}', () => {
   test('204, then the link, its URL guard, tag associations and counts are gone', async () => {
-    const who = claims.machine('deleter0000000000000000000');
+    const who = claims.user(randomUUID(), 'deleter');
     const keep = await newLink(who, { url: 'https://example.com/keep', tags: ['shared'] });
     const doomed = await newLink(who, { url: 'https://example.com/doomed', tags: ['shared', 'only-doomed'] });
     await tagLink(who, doomed.linkId, 'added-later');
@@ -157,7 +158,7 @@ describe('DELETE /links/{linkId}', () => {
   });
 
   test('a delete racing tag changes leaves no orphaned association and no stray count', async () => {
-    const who = claims.machine('racer00000000000000000000');
+    const who = claims.user(randomUUID(), 'racer');
     const link = await newLink(who, { url: 'https://example.com/race', tags: ['base'] });
     const tags = Array.from({ length: 6 }, (_, i) => `r${i}`);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_PAGE_SIZE, ErrorBodySchema, type Link } from '../../src/links/schemas';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,11 +61,11 @@ describe('GET /links', () => {
   });
 
   test('an owner with no links gets an empty list', async () => {
-    expect(await page(claims.machine('emptyowner0000000000000000'))).toEqual({ items: [], nextCursor: null });
+    expect(await page(claims.user(randomUUID(), 'emptyowner'))).toEqual({ items: [], nextCursor: null });
   });
 
   test(`defaults to ${DEFAULT_PAGE_SIZE} per page`, async () => {
-    const busy = claims.machine('busyowner00000000000000000');
+    const busy = claims.user(randomUUID(), 'busyowner');
     await newLinks(busy, DEFAULT_PAGE_SIZE + 2);
 
     const first = await page(busy);

@@ -21,7 +21,7 @@ function logLines(output: string): Record<string, unknown>[] {
 describe('logging', () => {
   beforeAll(() => logger.setLogLevel('DEBUG'));
 
-  const who = claims.machine('logclient00000000000000000');
+  const who = claims.machine();
   const headers = { Authorization: TOKEN, authorization: `Bearer ${TOKEN}` };
 
   test('a request logs its principal, route and correlation id, and never the token', async () => {
@@ -86,7 +86,7 @@ describe('logging', () => {
 
   test('keys of one request do not leak into the next on a warm container', async () => {
     const first = claims.user('aaaaaaaa-0000-4000-8000-000000000001', 'first');
-    const second = claims.machine('secondclient00000000000000');
+    const second = claims.machine();
 
     const output = await captureOutput(async () => {
       await invoke(listLinks, apiEvent({ method: 'GET', resource: '/links', claims: first }));

@@ -1,9 +1,12 @@
 import { handler as me } from '../../src/handlers/me';
 import { IdentitySchema } from '../../src/links/schemas';
 import { logger } from '../../src/lib/logger';
-import { apiEvent, claims, invoke, type Claims } from '../support/apiEvent';
+import { apiEvent, claims, invoke, TRUSTED_CLIENTS_ENV, type Claims } from '../support/apiEvent';
 
-beforeAll(() => logger.setLogLevel('SILENT'));
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
+  Object.assign(process.env, TRUSTED_CLIENTS_ENV);
+});
 
 function getMe(who: Claims) {
   return invoke(me, apiEvent({ method: 'GET', resource: '/me', claims: who }));
@@ -29,7 +32,7 @@ describe('GET /me', () => {
   });
 
   test('401 when the claims are not an ID token\'s (no cognito:username)', async () => {
-    const response = await getMe(claims.machine('7abcdefghijklmnopqrstuvwx1'));
+    const response = await getMe(claims.machine());
 
     expect(response.statusCode).toBe(401);
     expect(response.body).toEqual({ message: 'Unauthorized' });

@@ -82,6 +82,10 @@ describe('npm run token, against a twin', () => {
     expect(scopesOf(claims)).toEqual([`${rs}/read`, `${rs}/write`]);
   });
 
+  test('--api names an API config env the twin does not serve: one line saying which it serves', async () => {
+    oneLineError(await token(['--client', 'm2m', '--api', 'nope', ...at()]), 1, /the twin serves no API config env 'nope' \(it serves: api\)/);
+  });
+
   test('readonly: only the read scope', async () => {
     const jwt = onlyToken(await token(['--client', 'readonly', ...at()]));
     const clientId = twin.outputs.api.ReadOnlyClientId!;

@@ -19,13 +19,28 @@ function timeClaims(): Claims {
   };
 }
 
+/** The app clients the handler tests' API trusts (what the template lists in USER_/MACHINE_CLIENT_IDS). */
+export const TEST_CLIENTS = {
+  user: 'userclient0000000000000000',
+  machine: 'machineclient0000000000000',
+  readOnly: 'readonlyclient000000000000',
+  /** A client of the same pool that belongs to another API. */
+  foreign: 'otherapiclient000000000000',
+} as const;
+
+/** The environment the template gives every function for its trusted clients, with the test clients. */
+export const TRUSTED_CLIENTS_ENV = {
+  USER_CLIENT_IDS: TEST_CLIENTS.user,
+  MACHINE_CLIENT_IDS: `${TEST_CLIENTS.machine},${TEST_CLIENTS.readOnly}`,
+};
+
 export const claims = {
   /** Client-credentials access token: `sub` is the app client's id. */
-  machine(clientId: string, scope = `${RESOURCE_SERVER}/read ${RESOURCE_SERVER}/write`): Claims {
+  machine(clientId: string = TEST_CLIENTS.machine, scope = `${RESOURCE_SERVER}/read ${RESOURCE_SERVER}/write`): Claims {
     return { ...timeClaims(), sub: clientId, client_id: clientId, token_use: 'access', scope, version: '2' };
   },
   /** A user's access token from InitiateAuth. */
-  user(sub: string, username = sub, clientId = 'userclient0000000000000000'): Claims {
+  user(sub: string = randomUUID(), username = sub, clientId: string = TEST_CLIENTS.user): Claims {
     return {
       ...timeClaims(),
       sub,
@@ -42,7 +57,7 @@ export const claims = {
     return {
       ...timeClaims(),
       sub,
-      aud: options.clientId ?? 'userclient0000000000000000',
+      aud: options.clientId ?? TEST_CLIENTS.user,
       email,
       email_verified: String(options.emailVerified ?? true),
       'cognito:username': options.username ?? sub,
@@ -156,7 +171,7 @@ export interface ApiResult<Body = unknown> {
   body: Body;
 }
 
-type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Calls a handler as Lambda would and decodes its JSON response. */
 export async function invoke(handler: ProxyHandler, event: APIGatewayProxyEvent): Promise<ApiResult> {

@@ -9,10 +9,10 @@ import { resourcesOfType, type System } from '../../local/template/system';
 
 /** For pools without triggers: any invocation is a test bug. */
 export const noFunctions: FunctionInvoker = {
-  invoke: async (logicalId) => {
-    throw new Error(`unexpected invocation of ${logicalId}`);
+  invoke: async (functionRef) => {
+    throw new Error(`unexpected invocation of ${functionRef}`);
   },
-  logicalIdFor: () => undefined,
+  functionFor: () => undefined,
   stop: async () => {},
 };
 
@@ -20,17 +20,21 @@ export const noFunctions: FunctionInvoker = {
 export function inProcessInvoker(system: System): FunctionInvoker & { events: unknown[] } {
   const functions = resourcesOfType(system, 'AWS::Serverless::Function');
   const events: unknown[] = [];
+  const find = (functionRef: string) => {
+    // arn:aws:lambda:<region>:<account>:function:<name>
+    const name = functionRef.includes(':function:') ? functionRef.split(':function:')[1]?.split(':')[0] : functionRef;
+    return functions.find((fn) => fn.physicalId === name || fn.logicalId === name);
+  };
   return {
     events,
-    logicalIdFor: (arnOrName) => {
-      // arn:aws:lambda:<region>:<account>:function:<name>
-      const name = arnOrName.includes(':function:') ? arnOrName.split(':function:')[1]?.split(':')[0] : arnOrName;
-      return functions.find((fn) => fn.physicalId === name || fn.logicalId === name)?.logicalId;
+    functionFor: (functionRef) => {
+      const fn = find(functionRef);
+      return fn && { logicalId: fn.logicalId, stackName: 'test', arn: fn.arn };
     },
-    invoke: async (logicalId, event): Promise<InvocationResult> => {
-      const fn = functions.find((f) => f.logicalId === logicalId);
+    invoke: async (functionRef, event): Promise<InvocationResult> => {
+      const fn = find(functionRef);
       const entry = (fn?.metadata.BuildProperties as { EntryPoints?: string[] } | undefined)?.EntryPoints?.[0];
-      if (!fn || !entry) throw new Error(`${logicalId} has no esbuild entry point`);
+      if (!fn || !entry) throw new Error(`${functionRef} has no esbuild entry point`);
       const exportName = String(fn.properties.Handler).split('.').pop() ?? 'handler';
       events.push(event);
       const started = Date.now();
@@ -51,5 +55,5 @@ export function inProcessInvoker(system: System): FunctionInvoker & { events: un
 
 /** Every function answers `result` (to see how Cognito reports failing triggers). */
 export function fixedInvoker(result: InvocationResult): FunctionInvoker {
-  return { invoke: async () => result, logicalIdFor: (arn) => (arn ? 'Stub' : undefined), stop: async () => {} };
+  return { invoke: async () => result, functionFor: (arn) => (arn ? { logicalId: 'Stub', stackName: 'test', arn } : undefined), stop: async () => {} };
 }

@@ -22,7 +22,10 @@ describe('template resolver', () => {
     expect(pool.properties).toEqual({ UserPoolName: 'resolver-auth-team', MfaConfiguration: 'OPTIONAL' });
     expect(system.auth.conditions).toEqual({ Fancy: true, NotFancy: false });
     expect(system.auth.outputs).toEqual({
+      // CloudFormation's documented return values: ProviderURL carries the scheme, ProviderName does not.
       Issuer: `https://cognito-idp.us-east-1.amazonaws.com/${pool.physicalId}`,
+      ProviderName: `cognito-idp.us-east-1.amazonaws.com/${pool.physicalId}`,
+      PoolArn: pool.arn,
       Joined: 'team,b,3',
       Escaped: '${Literal}-us-east-1',
     });
@@ -42,6 +45,15 @@ describe('template resolver', () => {
     expect(system.api.parameters.PoolId).toBe(poolId);
     expect(system.api.outputs.TableArn).toBe(`arn:aws:dynamodb:us-east-1:000000000000:table/${system.api.resources.Table!.physicalId}`);
     expect(system.api.resources.Fn!.arn).toBe(`arn:aws:lambda:us-east-1:000000000000:function:${system.api.resources.Fn!.physicalId}`);
+  });
+
+  test('Fn::ImportValue reads the exports of the stacks deployed before, and the stack records the import', () => {
+    const system = loadSystem({ rootDir: ROOT });
+    expect(system.auth.exports).toEqual({ 'resolver-auth-PoolArn': system.auth.resources.Pool!.arn });
+    expect(system.api.outputs.ImportedPoolArn).toBe(system.auth.resources.Pool!.arn);
+    expect(system.api.imports).toEqual(['resolver-auth-PoolArn']);
+    expect(() => loadSystem({ rootDir: ROOT, authStackName: 'renamed-auth', apiParameters: { PoolId: '/renamed-auth/PoolId' } }))
+      .toThrow(/No export named resolver-auth-PoolArn found \(exported: renamed-auth-PoolArn\)/);
   });
 
   test('a missing SSM parameter names what is missing and what exists', () => {
@@ -102,9 +114,11 @@ describe('template resolver', () => {
 
   test('AWS endpoint URLs become the twin\'s; other values are left alone', () => {
     const system = loadSystem({ rootDir: ROOT });
-    const endpoints = { cognitoUrl: 'http://127.0.0.1:9229', apiUrl: 'http://127.0.0.1:3000' };
+    const endpoints = { cognitoUrl: 'http://127.0.0.1:9229', apiUrls: { abc123: 'http://127.0.0.1:3000' } };
     expect(localizeUrl('https://d.auth.us-east-1.amazoncognito.com/oauth2/token', system, endpoints)).toBe('http://127.0.0.1:9229/oauth2/token');
     expect(localizeUrl('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', system, endpoints)).toBe('http://127.0.0.1:9229/us-east-1_abc');
+    expect(localizeUrl('cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', system, endpoints)).toBe('127.0.0.1:9229/us-east-1_abc');
+    expect(localizeUrl('https://other1.execute-api.us-east-1.amazonaws.com/v1/', system, endpoints)).toBe('https://other1.execute-api.us-east-1.amazonaws.com/v1/');
     expect(localizeUrl(system.api.outputs.ApiUrl!, system, endpoints)).toBe('http://127.0.0.1:3000/v1/');
     expect(localizeUrl('https://example.com/x', system, endpoints)).toBe('https://example.com/x');
     expect(localizeUrl('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', system, endpoints)).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc');

@@ -53,17 +53,32 @@ async function translate(system: System, stack: ResolvedStack): Promise<CfnTempl
   return JSON.parse(result.stdout) as CfnTemplate;
 }
 
-/** Resolves what the transform leaves for CloudFormation in API definitions: Ref and Fn::Sub of parameters. */
-function resolveParams(value: unknown, params: Record<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveParams(v, params));
+/** What CloudFormation knows when it resolves the transform's output: parameter values, conditions, the stack name. */
+interface ResolveScope {
+  params: Record<string, string>;
+  conditions: Record<string, boolean>;
+}
+
+function scopeOf(stack: ResolvedStack): ResolveScope {
+  return { params: { ...parameterValues(stack), 'AWS::StackName': stack.name }, conditions: stack.conditions };
+}
+
+/** Resolves what the transform leaves for CloudFormation in API definitions: Ref, Fn::Sub and Fn::If over parameters. */
+function resolveParams(value: unknown, scope: ResolveScope): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveParams(v, scope));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   const [only] = entries;
-  if (entries.length === 1 && only && only[0] === 'Ref' && typeof only[1] === 'string' && only[1] in params) return params[only[1]];
-  if (entries.length === 1 && only && only[0] === 'Fn::Sub' && typeof only[1] === 'string') {
-    return only[1].replace(/\$\{([^}!]+)\}/g, (whole, name: string) => params[name] ?? whole);
+  const substitute = (text: string, vars: Record<string, unknown>) =>
+    text.replace(/\$\{([^}!]+)\}/g, (whole, name: string) => String(vars[name] ?? scope.params[name] ?? whole));
+  if (entries.length === 1 && only) {
+    const [fn, arg] = only;
+    if (fn === 'Ref' && typeof arg === 'string' && arg in scope.params) return scope.params[arg];
+    if (fn === 'Fn::Sub' && typeof arg === 'string') return substitute(arg, {});
+    if (fn === 'Fn::Sub' && Array.isArray(arg)) return substitute(String(arg[0]), resolveParams(arg[1] ?? {}, scope) as Record<string, unknown>);
+    if (fn === 'Fn::If' && Array.isArray(arg) && String(arg[0]) in scope.conditions) return resolveParams(scope.conditions[String(arg[0])] ? arg[1] : arg[2], scope);
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, resolveParams(v, params)]));
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolveParams(v, scope)]));
 }
 
 /** How API Gateway imports a method from the OpenAPI body: its AuthorizationType and scopes. */
@@ -112,17 +127,18 @@ describe('SAM transform (aws-sam-translator, offline)', () => {
     });
   }
 
-  samTest('AWS::LanguageExtensions step resolved the table DeletionPolicy / UpdateReplacePolicy to the parameter', () => {
+  samTest('AWS::LanguageExtensions step resolved the table policies: kept on delete and replace, not after a failed create', () => {
     const table = ofType(translated('api'), 'AWS::DynamoDB::Table');
     expect(table.length).toBe(1);
     const [, resource] = table[0]!;
-    expect(resource.DeletionPolicy).toBe(system.api.parameters.TableRetention);
-    expect((resource as { UpdateReplacePolicy?: unknown }).UpdateReplacePolicy).toBe(system.api.parameters.TableRetention);
+    expect(system.api.parameters.TableRetention).toBe('Retain');
+    expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect((resource as { UpdateReplacePolicy?: unknown }).UpdateReplacePolicy).toBe('Retain');
   });
 
   samTest('no stage named "Stage" (OpenApiVersion 3.0): one stage, the StageName parameter', () => {
     const t = translated('api');
-    const stages = ofType(t, 'AWS::ApiGateway::Stage').map(([, r]) => resolveParams(r.Properties?.StageName, parameterValues(system.api)));
+    const stages = ofType(t, 'AWS::ApiGateway::Stage').map(([, r]) => resolveParams(r.Properties?.StageName, scopeOf(system.api)));
     const deploymentStages = ofType(t, 'AWS::ApiGateway::Deployment').map(([, r]) => r.Properties?.StageName).filter((s) => s !== undefined);
     expect(stages).toEqual([system.api.parameters.StageName]);
     expect(stages).not.toContain('Stage');
@@ -133,7 +149,7 @@ describe('SAM transform (aws-sam-translator, offline)', () => {
     const body = (): OpenApiBody => {
       const apis = ofType(translated('api'), 'AWS::ApiGateway::RestApi');
       expect(apis.length).toBe(1);
-      return resolveParams(apis[0]![1].Properties?.Body, parameterValues(system.api)) as OpenApiBody;
+      return resolveParams(apis[0]![1].Properties?.Body, scopeOf(system.api)) as OpenApiBody;
     };
     const routes = () => Object.values(system.api.resources)
       .filter((r) => r.type === 'AWS::Serverless::Function')

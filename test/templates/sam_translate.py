@@ -6,7 +6,8 @@ stdin: {"template": "<path>", "parameters": {"Name": "value", ...}, "region": "u
 
 What CloudFormation and `sam package` do before the transform runs, this script does too:
   * AWS::LanguageExtensions (when listed before AWS::Serverless-2016-10-31) is applied first. Only the part of it
-    these templates use is emulated: a Ref to a parameter as DeletionPolicy / UpdateReplacePolicy. Any other
+    these templates use is emulated: a Ref to a parameter, or Fn::If on a condition over parameters, as
+    DeletionPolicy / UpdateReplacePolicy. Any other
     language-extension construct (Fn::ForEach, Fn::Length, Fn::ToJsonString, Fn::FindInMap with DefaultValue, other
     intrinsics in policies) stops the script with exit 3 rather than being passed through half-processed.
   * `sam package` uploads local CodeUri / ContentUri and rewrites them to s3:// URIs: they become placeholders.
@@ -49,6 +50,48 @@ def find_language_extension_functions(node, where="$"):
             find_language_extension_functions(item, f"{where}[{i}]")
 
 
+def policy_value(node, conditions, parameters, where):
+    """A DeletionPolicy / UpdateReplacePolicy value: a string, a Ref to a parameter, or Fn::If on a condition."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict) and list(node) == ["Ref"] and node["Ref"] in parameters:
+        return parameters[node["Ref"]]
+    if isinstance(node, dict) and list(node) == ["Fn::If"]:
+        name, when_true, when_false = node["Fn::If"]
+        chosen = when_true if condition(name, conditions, parameters, where) else when_false
+        return policy_value(chosen, conditions, parameters, where)
+    raise Unsupported(f"{where}: {json.dumps(node)} is not emulated here")
+
+
+def condition(name, conditions, parameters, where):
+    """Evaluates a condition made of Fn::Equals / Fn::Not / Fn::And / Fn::Or over parameter Refs and literals."""
+    def value(node):
+        if isinstance(node, dict) and list(node) == ["Ref"] and node["Ref"] in parameters:
+            return parameters[node["Ref"]]
+        if isinstance(node, (str, int, float, bool)):
+            return str(node)
+        raise Unsupported(f"{where}: condition {name}: {json.dumps(node)} is not emulated here")
+
+    def truth(node):
+        if isinstance(node, dict) and len(node) == 1:
+            (key, arg), = node.items()
+            if key == "Fn::Equals":
+                return value(arg[0]) == value(arg[1])
+            if key == "Fn::Not":
+                return not truth(arg[0])
+            if key == "Fn::And":
+                return all(truth(item) for item in arg)
+            if key == "Fn::Or":
+                return any(truth(item) for item in arg)
+            if key == "Condition":
+                return condition(arg, conditions, parameters, where)
+        raise Unsupported(f"{where}: condition {name}: {json.dumps(node)} is not emulated here")
+
+    if name not in conditions:
+        raise Unsupported(f"{where}: unknown condition {name}")
+    return truth(conditions[name])
+
+
 def apply_language_extensions(template, parameters):
     transforms = template.get("Transform")
     listed = transforms if isinstance(transforms, list) else [transforms] if transforms else []
@@ -62,13 +105,10 @@ def apply_language_extensions(template, parameters):
             value = resource.get(attribute)
             if value is None or isinstance(value, str):
                 continue
-            if isinstance(value, dict) and list(value) == ["Ref"] and value["Ref"] in parameters:
-                resolved = parameters[value["Ref"]]
-                if resolved not in POLICY_VALUES:
-                    raise Unsupported(f"{logical_id}.{attribute}: parameter {value['Ref']} = {resolved!r} is not a policy")
-                resource[attribute] = resolved
-                continue
-            raise Unsupported(f"{logical_id}.{attribute}: {json.dumps(value)} is not emulated here")
+            resolved = policy_value(value, template.get("Conditions", {}), parameters, f"{logical_id}.{attribute}")
+            if resolved not in POLICY_VALUES:
+                raise Unsupported(f"{logical_id}.{attribute}: {json.dumps(value)} = {resolved!r} is not a policy")
+            resource[attribute] = resolved
     remaining = [t for t in listed if t != LANGUAGE_EXTENSIONS]
     template["Transform"] = remaining[0] if len(remaining) == 1 else remaining
 

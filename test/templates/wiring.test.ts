@@ -282,9 +282,101 @@ describe('table', () => {
   test('the table\'s retention is a parameter, which needs AWS::LanguageExtensions listed before the SAM transform', () => {
     const raw = rawTemplate('api');
     const table = raw.Resources.LinksTable as { DeletionPolicy?: unknown; UpdateReplacePolicy?: unknown };
-    expect({ deletion: table.DeletionPolicy, replace: table.UpdateReplacePolicy }).toEqual({ deletion: { Ref: 'TableRetention' }, replace: { Ref: 'TableRetention' } });
+    expect(raw.Conditions?.RetainTable).toEqual({ 'Fn::Equals': [{ Ref: 'TableRetention' }, 'Retain'] });
+    // RetainExceptOnCreate is a DeletionPolicy only; UpdateReplacePolicy takes Retain (CloudFormation's DeletionPolicy docs).
+    expect({ deletion: table.DeletionPolicy, replace: table.UpdateReplacePolicy }).toEqual({
+      deletion: { 'Fn::If': ['RetainTable', 'RetainExceptOnCreate', 'Delete'] },
+      replace: { 'Fn::If': ['RetainTable', 'Retain', 'Delete'] },
+    });
     const transforms = list(raw.Transform);
     expect(transforms).toContain('AWS::LanguageExtensions');
     expect(transforms.indexOf('AWS::LanguageExtensions')).toBeLessThan(transforms.indexOf('AWS::Serverless-2016-10-31'));
+  });
+});
+
+/**
+ * Deploy, update and teardown traps found by rehearsing the templates against CloudFormation's documented
+ * behaviour (aws-behaviour.md, "CloudFormation attributes and lifecycle").
+ */
+describe('deploy, update and delete without traps', () => {
+  const rawAuth = () => rawTemplate('auth').Resources;
+  const poolId = () => auth.resources.UserPool!.physicalId;
+
+  test('the issuer is ProviderURL as CloudFormation returns it (scheme included), never https://https://', () => {
+    const issuer = `https://cognito-idp.${system.region}.amazonaws.com/${poolId()}`;
+    expect(auth.outputs.IssuerUrl).toBe(issuer);
+    expect(auth.ssmParameters[`/${auth.name}/CognitoIssuerUrl`]).toBe(issuer);
+    expect(rawAuth().IssuerUrlParameter?.Properties?.Value).toEqual({ 'Fn::GetAtt': ['UserPool', 'ProviderURL'] });
+    expect(JSON.stringify(rawTemplate('auth'))).not.toMatch(/https:\/\/\$\{UserPool\.Provider/);
+  });
+
+  test('a failed first create leaves no pool or table behind: RetainExceptOnCreate, Retain on replacement', () => {
+    expect({ deletion: rawAuth().UserPool?.DeletionPolicy, replace: rawAuth().UserPool?.UpdateReplacePolicy })
+      .toEqual({ deletion: 'RetainExceptOnCreate', replace: 'Retain' });
+  });
+
+  test('the table is created after the Cognito resources that can fail in a shared pool', () => {
+    const table = only('AWS::DynamoDB::Table');
+    const cognito = [resourceServer(), ...clients()].map((r) => r.logicalId).sort();
+    expect(table.dependsOn.slice().sort()).toEqual(expect.arrayContaining(cognito));
+  });
+
+  test('the domain prefix defaults to <stack name>-<account id> (no account can hold another\'s), or takes the parameter', () => {
+    expect(auth.parameters.DomainPrefix).toBe('');
+    expect(auth.resources.UserPoolDomain!.properties.Domain).toBe(`${auth.name}-${system.accountId}`);
+    expect(auth.outputs.TokenUrl).toBe(`https://${auth.name}-${system.accountId}.auth.${system.region}.amazoncognito.com/oauth2/token`);
+    const chosen = loadSystem({ rootDir: ROOT, authParameters: { DomainPrefix: 'my-links' } });
+    expect(chosen.auth.resources.UserPoolDomain!.properties.Domain).toBe('my-links');
+    expect(readDeployConfigs(samconfig).auth.parameterOverrides.DomainPrefix).toBeUndefined();
+  });
+
+  test('the auth stack cannot be deleted under an API: the API imports its UserPoolId export', () => {
+    expect(auth.exports).toEqual({ [`${auth.name}-UserPoolId`]: poolId() });
+    for (const stack of system.apis) {
+      expect({ stack: stack.name, imports: stack.imports }).toEqual({ stack: stack.name, imports: [`${auth.name}-UserPoolId`] });
+      // The import and the SSM parameters name the same auth stack, so they cannot point at two pools.
+      expect(stack.parameters.AuthStackName).toBe(auth.name);
+    }
+  });
+
+  test('the account-wide API Gateway logs role is opt-in, and outlives the stack once set', () => {
+    expect(rawTemplate('auth').Parameters?.ConfigureApiGatewayLogsRole?.Default).toBe('false');
+    for (const id of ['ApiGatewayLogsRole', 'ApiGatewayAccount']) {
+      expect({ id, deletion: rawAuth()[id]?.DeletionPolicy, replace: rawAuth()[id]?.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+    }
+  });
+
+  test.each(listFunctions().map((f) => [`${f.stack}/${f.logicalId}`, f] as const))('%s logs to its own group, kept LogRetentionDays', (_, fn) => {
+    const resources = rawTemplate(fn.stack).Resources;
+    const ref = (fn.properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
+    const group = ref ? resources[ref] : undefined;
+    expect({ fn: fn.logicalId, type: group?.Type, retention: group?.Properties?.RetentionInDays, condition: group?.Condition })
+      .toEqual({ fn: fn.logicalId, type: 'AWS::Logs::LogGroup', retention: { Ref: 'LogRetentionDays' }, condition: fn.condition });
+  });
+});
+
+describe('each API trusts only its own app clients (the authorizer checks no client id)', () => {
+  const env = () => (functions()[0]!.properties.Environment as { Variables: Record<string, string> }).Variables;
+  const isMachine = (c: ResolvedResource) => list(c.properties.AllowedOAuthFlows).includes('client_credentials');
+
+  test('every function gets its user and machine client ids, and nothing else of the pool', () => {
+    for (const fn of functions()) {
+      const vars = (fn.properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect({ fn: fn.logicalId, users: vars.USER_CLIENT_IDS, machines: vars.MACHINE_CLIENT_IDS }).toEqual({ fn: fn.logicalId, users: env().USER_CLIENT_IDS, machines: env().MACHINE_CLIENT_IDS });
+    }
+    expect(env().USER_CLIENT_IDS!.split(',').sort()).toEqual(clients().filter((c) => !isMachine(c)).map((c) => c.physicalId).sort());
+    expect(env().MACHINE_CLIENT_IDS!.split(',').sort()).toEqual(clients().filter(isMachine).map((c) => c.physicalId).sort());
+  });
+
+  test('a second API stack on the pool gets its own resource server identifier, scopes and clients', () => {
+    const two = loadSystem({ rootDir: ROOT, configFile: join(ROOT, 'test', 'fixtures', 'two-apis', 'samconfig.toml') });
+    expect(two.apis.map((s) => s.configEnv)).toEqual(['api', 'notes']);
+    const [first, second] = two.apis.map((stack) => Object.values(stack.resources).find((r) => r.type === 'AWS::Cognito::UserPoolResourceServer')!);
+    expect(first!.properties.Identifier).toBe(two.apis[0]!.name);
+    expect(second!.properties.Identifier).toBe(two.apis[1]!.name);
+    const clientIdsOf = (stack: (typeof two.apis)[number]) => (Object.values(stack.resources).find((r) => r.type === 'AWS::Serverless::Function')!.properties.Environment as { Variables: Record<string, string> }).Variables;
+    const [a, b] = two.apis.map(clientIdsOf);
+    expect(a!.USER_CLIENT_IDS).not.toBe(b!.USER_CLIENT_IDS);
+    expect(a!.MACHINE_CLIENT_IDS!.split(',').some((id) => b!.MACHINE_CLIENT_IDS!.includes(id))).toBe(false);
   });
 });

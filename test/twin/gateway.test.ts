@@ -71,7 +71,7 @@ describe('gateway over the real templates: the Cognito authorizer as AWS enforce
       baseEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: endpoint, ...CREDENTIALS },
       log: (line) => logs.push(line),
     });
-    gateway = await startGateway({ system, cognito, invoker, accessLog: (line) => logs.push(line) });
+    gateway = await startGateway({ system, stack: system.api, cognito, invoker, accessLog: (line) => logs.push(line) });
     poolId = system.auth.resources.UserPool!.physicalId;
     userClient = system.api.resources.UserClient!.physicalId;
     m2mClient = system.api.resources.M2MClient!.physicalId;
@@ -212,7 +212,7 @@ describe('gateway over the fixture API: the Lambda proxy integration', () => {
   beforeAll(async () => {
     system = loadSystem({ rootDir: join(__dirname, '..', 'fixtures', 'runner-project') });
     invoker = createFunctionInvoker({ system, buildDir: join(SCRATCH, 'fixture'), baseEnvironment: CREDENTIALS, log: (line) => logs.push(line) });
-    gateway = await startGateway({ system, cognito, invoker, accessLog: (line) => logs.push(line) });
+    gateway = await startGateway({ system, stack: system.api, cognito, invoker, accessLog: (line) => logs.push(line) });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -13,25 +13,25 @@ import { loadSystem } from '../../local/template/system';
 const route = (resourcePath: string, method: string, fn = `${method} ${resourcePath}`): Route => ({
   resourcePath,
   method,
-  integration: { type: 'lambda', functionLogicalId: fn },
+  integration: { type: 'lambda', functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}`, functionLogicalId: fn },
   auth: undefined,
   resourceId: 'abc123',
 });
 
 describe('API model from the real api stack', () => {
   const system = loadSystem({ rootDir: process.cwd() });
-  const model = apiModelOf(system);
+  const model = apiModelOf(system.api);
   const find = (method: string, path: string) => model.routes.find((r) => r.method === method && r.resourcePath === path);
 
   test('routes come from the functions’ Api events, with SAM’s auth rules', () => {
     expect(model.stages).toEqual(['v1']);
     expect(model.apiId).toBe(system.api.resources.LinksApi!.physicalId);
     expect(find('POST', '/links')).toMatchObject({
-      integration: { type: 'lambda', functionLogicalId: 'CreateLinkFunction' },
+      integration: { type: 'lambda', functionArn: system.api.resources.CreateLinkFunction!.arn, functionLogicalId: 'CreateLinkFunction' },
       auth: { authorizer: 'CognitoAuthorizer', scopes: ['links-api/write', 'aws.cognito.signin.user.admin'] },
     });
     expect(find('GET', '/me')).toMatchObject({ auth: { authorizer: 'CognitoAuthorizer', scopes: [] } });
-    expect(find('PUT', '/links/{linkId}/tags/{tag}')?.integration).toEqual({ type: 'lambda', functionLogicalId: 'TagLinkFunction' });
+    expect(find('PUT', '/links/{linkId}/tags/{tag}')?.integration).toEqual({ type: 'lambda', functionArn: system.api.resources.TagLinkFunction!.arn, functionLogicalId: 'TagLinkFunction' });
     expect(model.authorizers.CognitoAuthorizer).toEqual({
       name: 'CognitoAuthorizer',
       poolIds: [system.auth.resources.UserPool!.physicalId],

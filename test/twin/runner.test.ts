@@ -81,11 +81,11 @@ describe('local Lambda runner', () => {
     expect(out.context).toMatchObject({ functionName: spec.physicalId, functionVersion: '$LATEST', invokedFunctionArn: arn, memoryLimitInMB: '192' });
     expect(out.context.remainingMs).toBeGreaterThan(0);
     expect(out.context.remainingMs).toBeLessThanOrEqual(5000);
-    expect(invoker.logicalIdFor(arn)).toBe('EnvEchoFunction');
-    expect(invoker.logicalIdFor(`${arn}:$LATEST`)).toBe('EnvEchoFunction');
-    expect(invoker.logicalIdFor(spec.physicalId)).toBe('EnvEchoFunction');
-    expect(invoker.logicalIdFor(system.auth.resources.AuthEchoFunction!.physicalId)).toBe('AuthEchoFunction');
-    expect(invoker.logicalIdFor('nope')).toBeUndefined();
+    expect(invoker.functionFor(arn)).toEqual({ logicalId: 'EnvEchoFunction', stackName: system.api.name, arn });
+    expect(invoker.functionFor(`${arn}:$LATEST`)?.logicalId).toBe('EnvEchoFunction');
+    expect(invoker.functionFor(spec.physicalId)?.logicalId).toBe('EnvEchoFunction');
+    expect(invoker.functionFor(system.auth.resources.AuthEchoFunction!.physicalId)?.logicalId).toBe('AuthEchoFunction');
+    expect(invoker.functionFor('nope')).toBeUndefined();
   });
 
   test('a warm environment keeps module state; its console lines reach the log with the logical id', async () => {

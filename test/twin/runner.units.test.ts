@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { instanceEnvironment, reservedKeysIn } from '../../local/lambda/environment';
 import { runtimeMismatch } from '../../local/twin';
 import { entryPointsOf, esbuildOptionsFor } from '../../local/lambda/esbuild-options';
-import { functionSpecOf, functionSpecsOf, logicalIdForName, runtimeMajor, type FunctionSpec } from '../../local/lambda/function-spec';
+import { functionSpecOf, functionSpecsOf, functionForName, runtimeMajor, type FunctionSpec } from '../../local/lambda/function-spec';
 import type { ResolvedResource, ResolvedStack } from '../../local/template/stack';
 import { loadSystem } from '../../local/template/system';
 
@@ -53,12 +53,12 @@ describe('function specs', () => {
     expect(runtimeMajor('nodejs24.x')).toBe(24);
   });
 
-  test('ARNs (qualified or not) and names map to logical ids', () => {
+  test('ARNs (qualified or not) and names find their function', () => {
     const spec = functionSpecOf(resource({ Runtime: 'nodejs24.x', Handler: 'a.b', CodeUri: '.' }), stack, where);
-    expect(logicalIdForName([spec], spec.arn)).toBe('Fn');
-    expect(logicalIdForName([spec], `${spec.arn}:live`)).toBe('Fn');
-    expect(logicalIdForName([spec], 's-Fn-ABC')).toBe('Fn');
-    expect(logicalIdForName([spec], 'arn:aws:lambda:eu-west-1:000000000000:function:other')).toBeUndefined();
+    expect(functionForName([spec], spec.arn)?.logicalId).toBe('Fn');
+    expect(functionForName([spec], `${spec.arn}:live`)?.logicalId).toBe('Fn');
+    expect(functionForName([spec], 's-Fn-ABC')?.logicalId).toBe('Fn');
+    expect(functionForName([spec], 'arn:aws:lambda:eu-west-1:000000000000:function:other')).toBeUndefined();
   });
 });
 
