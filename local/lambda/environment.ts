@@ -40,7 +40,8 @@ export function instanceEnvironment(input: InstanceEnvironmentInput): Record<str
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(spec),
+    // A custom LoggingConfig.LogGroup is what Lambda reports here (and in the context).
+    AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStreamName,
     AWS_REGION: spec.region,
     AWS_DEFAULT_REGION: spec.region,
@@ -58,10 +59,6 @@ export function instanceEnvironment(input: InstanceEnvironmentInput): Record<str
     ...input.base,
     ...reserved,
   };
-}
-
-export function logGroupName(spec: FunctionSpec): string {
-  return `/aws/lambda/${spec.functionName}`;
 }
 
 /** `2025/01/31/[$LATEST]<32 hex>`: one stream per execution environment, as in CloudWatch. */

@@ -18,6 +18,8 @@ export interface FunctionSpec {
   codeDir: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** Where Lambda sends the function's logs: `LoggingConfig.LogGroup`, else `/aws/lambda/<function name>`. */
+  logGroup: string;
   /** Template `Environment.Variables` (Globals already merged), as the strings Lambda stores. */
   environment: Record<string, string>;
   /** `Metadata.BuildProperties` when `Metadata.BuildMethod` is esbuild; undefined = no bundling (plain JS CodeUri). */
@@ -55,6 +57,7 @@ export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack,
     codeDir: typeof codeUri === 'string' ? resolveCodeUri(stack.templateDir, codeUri) : stack.templateDir,
     memoryMb: positiveNumber(props.MemorySize, DEFAULT_MEMORY_MB),
     timeoutSeconds: positiveNumber(props.Timeout, DEFAULT_TIMEOUT_SECONDS),
+    logGroup: String((props.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup ?? `/aws/lambda/${resource.physicalId}`),
     environment: stringValues((props.Environment as { Variables?: unknown } | undefined)?.Variables),
     esbuild: metadata.BuildMethod === 'esbuild' ? ((metadata.BuildProperties ?? {}) as Record<string, unknown>) : undefined,
   };

@@ -34,6 +34,8 @@ describe('function specs', () => {
     });
     expect(me.environment).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'links-api' });
     expect(me.environment.TABLE_NAME).toBe(system.api.resources.LinksTable!.physicalId);
+    // LoggingConfig.LogGroup names the group Lambda writes to (and reports as AWS_LAMBDA_LOG_GROUP_NAME).
+    expect(me.logGroup).toBe(`/aws/lambda/${system.api.name}/Me`);
     expect(me.unsupported).toBeUndefined();
   });
 
