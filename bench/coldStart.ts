@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /**
- * Module-load cost of a bundle in a fresh Node process: the child times `require(bundle)` itself with
- * performance.now(), so process start-up is not counted (it is reported separately as `readyMs`, the child's
- * time from its own start to the module being loaded, and `wallMs`, spawn to exit as seen from here).
+ * Cold start of a bundle in a fresh Node process (the Node binary of the function's runtime): the child times
+ * `require(bundle)` itself with performance.now() (`loadMs`, start-up not counted); `readyMs` is the child's
+ * time from its own start to the module being loaded, and `wallMs` spawn to exit as seen from here (the
+ * figure compared with an empty module's).
  */
 const CHILD = `
 const { performance } = require('node:perf_hooks');
@@ -21,10 +22,10 @@ export interface LoadSample {
   wallMs: number;
 }
 
-export function measureLoad(file: string, env: Record<string, string>, cwd: string): Promise<LoadSample> {
+export function measureLoad(file: string, env: Record<string, string>, cwd: string, execPath = process.execPath): Promise<LoadSample> {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['-e', CHILD, file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(execPath, ['-e', CHILD, file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });

@@ -1,165 +1,183 @@
 /**
- * npm run bench — numbers only, no assertions beyond "it ran".
- *  (a) bundle size of every function of both stacks, built as `sam build` would (minified; bytes and gzip);
- *  (b) cold-start module-load cost of each bundle: median over BENCH_RUNS fresh Node processes of the time
- *      `require(bundle)` takes (timed inside the child), against an empty module, both with the function's
- *      deployed environment (NODE_OPTIONS=--enable-source-maps) and without source maps;
- *  (c) the local twin: ready time, p50/p95 of GET /me and GET /links, and each function's peak memory.
- * Prints tables and writes reports/bench.json.
+ * npm run bench — numbers only, no assertions beyond "it ran"; one run, figures side by side with their targets:
+ *  (a) bundle size of every function of both stacks, built as `sam build` would (minified; bytes and gzip), and
+ *      whether unused codecs (CBOR, XML, query protocol, bowser) are in the DynamoDB functions;
+ *  (b) cold start of each bundle on the Node its Runtime names: median wall time of BENCH_RUNS fresh processes
+ *      (spawn → require(bundle) → exit) against an empty module, with the deployed NODE_OPTIONS and without;
+ *  (c) the local twin (bench/twin.ts): ready time, a cold burst of 32, authorized GET vs raw DynamoDB Local
+ *      GetItem at BENCH_CONNECTIONS, InitiateAuth and token endpoint rates, peak memory per function.
+ * Prints tables and a summary of every target, and writes reports/bench.json (and the twin's console, as
+ * `npm start` prints it by default, to reports/bench-twin.log).
  *
- * BENCH_RUNS (default 20) processes per bundle and mode, BENCH_REQUESTS (default 200) requests per route,
- * BENCH_TWIN=0 to leave the twin out.
+ * BENCH_RUNS (default 10) processes per bundle and mode, BENCH_SECONDS (default 6) per load, BENCH_CONNECTIONS
+ * (default 32), BENCH_TWIN=0 / BENCH_BUNDLES=0 to leave the twin / (a) and (b) out, BENCH_LOG_FORMAT=json to log
+ * as `--log-format json`.
  */
-// Functions run on nodejs24.x; the SDK notice about local Node 20 is noise in a benchmark table.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
 import { loadSystem } from '../local/template/system';
-import { listFunctions, ROOT, type FunctionSpec } from '../test/templates/model';
-import { buildAsSam, lambdaEnvironment, type BuiltFunction } from '../test/templates/samBuild';
-import { measureLoad, type LoadSample } from './coldStart';
-import { median, round, summarize, table, type Summary } from './stats';
+import { createLogSink } from '../local/lambda/log-sink';
+import type { LogFormat } from '../local/lambda/log-format';
+import { listFunctions, ROOT } from '../test/templates/model';
+import { benchBundles, type BundleBench } from './bundles';
+import { round, table } from './stats';
 import { benchTwin, type TwinBenchResult } from './twin';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WITH_TWIN = process.env.BENCH_TWIN !== '0';
+const WITH_BUNDLES = process.env.BENCH_BUNDLES !== '0';
+const LOG_FORMAT = (process.env.BENCH_LOG_FORMAT ?? 'compact') as LogFormat;
 
-interface FunctionReport {
-  function: string;
-  handler: string;
-  buildMs: number;
-  bundleBytes: number;
-  bundleGzipBytes: number;
-  sourceMapBytes: number;
-  /** Largest contributors to the bundle, bytes. */
-  topPackages: Record<string, number>;
-  /** Medians over RUNS processes, ms. */
-  load: { deployed: Summary; noSourceMaps: Summary; deployedNetMs: number; noSourceMapsNetMs: number; readyMedianMs: number };
+/** The issue's targets (this machine, ratios from one run). */
+export const TARGETS = {
+  getVsGetItem: 0.7,
+  initiateAuthPerSecond: 100,
+  coldBurst502: 0,
+  dynamoBundleBytes: 400_000,
+  coldStartVsEmpty: 4,
+} as const;
+
+interface SummaryRow {
+  figure: string;
+  measured: string;
+  target: string;
+  ok: boolean | undefined;
 }
 
-function envWithout(env: Record<string, string>, key: string): Record<string, string> {
-  const copy = { ...env };
-  delete copy[key];
-  return copy;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
+
+function printBundles(bench: BundleBench): void {
+  console.log('(a) bundles (as sam build: esbuild --bundle --platform=node + BuildProperties)');
+  console.log(table(
+    ['function', 'bundle bytes', 'gzip bytes', 'map bytes', 'unused codecs', 'build ms', 'largest parts (KB)'],
+    bench.functions.map((f) => [f.function, f.bundleBytes, f.bundleGzipBytes, f.sourceMapBytes, f.unusedCodecBytes, f.buildMs,
+      Object.entries(f.topPackages).slice(0, 3).map(([p, b]) => `${p} ${(b / 1000).toFixed(0)}`).join(', ')]),
+  ));
+  console.log(`\n(b) cold start, ms: median of ${RUNS} fresh processes, spawn → require(bundle) → exit, on the runtime's Node`);
+  for (const [node, empty] of Object.entries(bench.emptyModule)) {
+    console.log(`    empty module on Node ${node}: ${empty.deployed} ms with the deployed NODE_OPTIONS, ${empty.plain} ms without`);
+  }
+  console.log(table(
+    ['function', 'node', 'deployed p50', '× empty', 'p95', 'require ms', 'no NODE_OPTIONS p50', '× empty', 'require ms'],
+    bench.functions.map((f) => {
+      const empty = bench.emptyModule[f.node]!;
+      return [f.function, f.node, f.coldStart.deployed.p50, round(f.coldStart.deployed.p50 / empty.deployed), f.coldStart.deployed.p95, f.coldStart.requireDeployedMs,
+        f.coldStart.plain.p50, round(f.coldStart.plain.p50 / empty.plain), f.coldStart.requirePlainMs];
+    }),
+  ));
+}
+
+function printTwin(twin: TwinBenchResult): void {
+  console.log('\n(c) local twin');
+  if (twin.status === 'skipped') {
+    console.log(`    skipped: ${twin.reason}`);
+    return;
+  }
+  console.log(`    ready in ${round(twin.startWallMs, 0)} ms (wall, incl. its DynamoDB Local); twin reports readyMs=${twin.reportedReadyMs}`);
+  const burst = twin.coldBurst;
+  console.log(`    cold burst of ${burst.size} GET /links/{id}: ${Object.entries(burst.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')}; p50 ${burst.latencyMs.p50} ms, max ${burst.latencyMs.max} ms`);
+  const rows = [
+    ['authorized GET /links/{id} (twin)', twin.authorizedGet],
+    ['GetItem straight to DynamoDB Local (SDK)', twin.rawGetItem],
+    ['authorized GET /links/{id}, one connection', twin.singleConnection.authorizedGet],
+    ['GetItem straight to DynamoDB Local, one connection', twin.singleConnection.rawGetItem],
+    ['InitiateAuth USER_PASSWORD_AUTH', twin.initiateAuth],
+    ['token endpoint client_credentials', twin.tokenEndpoint],
+  ] as const;
+  console.log(table(
+    ['load', 'connections', 'req/s', 'p50 ms', 'p95 ms', 'max ms', 'non-200'],
+    rows.map(([name, f]) => [name, f.connections, f.rate, f.latencyMs.p50 ?? Number.NaN, f.latencyMs.p95 ?? Number.NaN, f.latencyMs.max ?? Number.NaN,
+      Object.entries(f.statuses).filter(([s]) => s !== '200').map(([s, n]) => `${n} × ${s}`).join(', ') || '-']),
+  ));
+  const memory = Object.entries(twin.maxMemoryMb).map(([fn, mb]) => `${fn} ${mb} MB`).join(', ');
+  console.log(`    max memory used: ${memory || 'no REPORT lines seen'}; execution environments alive at the end: ${twin.environmentsLeft ?? '?'}`);
+  if (twin.errors.length) console.log(`    non-200 seen: ${twin.errors.join('; ')}`);
+}
+
+function summaryRows(bundles: BundleBench | undefined, twin: TwinBenchResult): SummaryRow[] {
+  const rows = bundles ? bundleRows(bundles) : [];
+  if (twin.status !== 'ran') return [...rows, { figure: 'twin', measured: twin.reason, target: '-', ok: undefined }];
+  const ratio = twin.authorizedGet.rate / twin.rawGetItem.rate;
+  return [
+    ...rows,
+    { figure: 'ready time', measured: `${round(twin.startWallMs, 0)} ms`, target: '-', ok: undefined },
+    { figure: `cold burst of ${twin.coldBurst.size}: 502s`, measured: String(twin.coldBurst.count502), target: String(TARGETS.coldBurst502), ok: twin.coldBurst.count502 <= TARGETS.coldBurst502 },
+    { figure: `authorized GET vs raw GetItem (${CONNECTIONS} conns)`, measured: `${round(ratio)}× (${twin.authorizedGet.rate} vs ${twin.rawGetItem.rate} req/s)`, target: `≥ ${TARGETS.getVsGetItem}×`, ok: ratio >= TARGETS.getVsGetItem },
+    { figure: 'twin latency over raw GetItem (1 conn, p50)', measured: `+${twin.singleConnection.addedP50Ms} ms (${twin.singleConnection.authorizedGet.latencyMs.p50} vs ${twin.singleConnection.rawGetItem.latencyMs.p50} ms)`, target: '-', ok: undefined },
+    { figure: 'InitiateAuth', measured: `${twin.initiateAuth.rate} req/s`, target: `≥ ${TARGETS.initiateAuthPerSecond} req/s`, ok: twin.initiateAuth.rate >= TARGETS.initiateAuthPerSecond },
+    { figure: 'token endpoint (client_credentials)', measured: `${twin.tokenEndpoint.rate} req/s`, target: '-', ok: undefined },
+  ];
+}
+
+function bundleRows(bundles: BundleBench): SummaryRow[] {
+  const dynamo = bundles.functions.filter((f) => f.usesDynamoDb);
+  const largest = Math.max(...dynamo.map((f) => f.bundleBytes));
+  const codecs = dynamo.reduce((sum, f) => sum + f.unusedCodecBytes, 0);
+  const ratios = bundles.functions.map((f) => ({ f, ratio: f.coldStart.deployed.p50 / bundles.emptyModule[f.node]!.deployed }));
+  const worst = ratios.sort((a, b) => b.ratio - a.ratio)[0]!;
+  return [
+    { figure: 'largest DynamoDB function bundle', measured: `${kb(largest)} (${dynamo.length} functions, ${kb(Math.min(...dynamo.map((f) => f.bundleBytes)))}–${kb(largest)})`, target: `≤ ${kb(TARGETS.dynamoBundleBytes)}`, ok: largest <= TARGETS.dynamoBundleBytes },
+    { figure: 'unused codecs in DynamoDB bundles', measured: `${codecs} bytes`, target: '0', ok: codecs === 0 },
+    { figure: 'cold start vs empty module (worst)', measured: `${round(worst.ratio)}× (${worst.f.function}, ${worst.f.coldStart.deployed.p50} ms vs ${bundles.emptyModule[worst.f.node]!.deployed} ms, Node ${worst.f.node})`, target: `≤ ${TARGETS.coldStartVsEmpty}×`, ok: worst.ratio <= TARGETS.coldStartVsEmpty },
+  ];
+}
+
+/** The twin's console as `npm start` prints it, into a file: formatting and writing are part of what is measured. */
+function twinConsole(file: string): { log: (line: string) => void; close: () => void } {
+  const fd = openSync(file, 'w');
+  const sink = createLogSink({ format: LOG_FORMAT, write: (chunk) => void writeSync(fd, chunk) });
+  return { log: (line) => sink.log(line), close: () => { sink.flush(); closeSync(fd); } };
 }
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
+  const began = performance.now();
   const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  mkdirSync(join(ROOT, 'reports'), { recursive: true });
   // AutoConfirm on so the conditional PreSignUp function is measured too.
   const system = loadSystem({ rootDir: ROOT, authParameters: { AllowSelfSignUp: 'true', AutoConfirmSelfSignUp: 'true' } });
   const functions = listFunctions();
-  console.log(`bench: ${functions.length} functions, ${RUNS} cold processes per bundle and mode, node ${process.version}, ${cpus().length} CPU(s)\n`);
-
+  console.log(`bench: ${functions.length} functions, ${RUNS} cold processes per bundle and mode, loads of ${SECONDS} s at ${CONNECTIONS} connections; twin on node ${process.version}, ${cpus().length} CPU(s)\n`);
   try {
-    // (a) build and size
-    const built: { fn: FunctionSpec; out: BuiltFunction; buildMs: number; env: Record<string, string> }[] = [];
-    for (const fn of functions) {
-      const t0 = performance.now();
-      const out = await buildAsSam(fn, outRoot);
-      const buildMs = performance.now() - t0;
-      const resolved = system[fn.stack].resources[fn.logicalId];
-      const variables = Object.fromEntries(Object.entries(((resolved?.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {}).map(([k, v]) => [k, String(v)]));
-      built.push({ fn, out, buildMs, env: lambdaEnvironment(fn, variables, system.region, out.artifactsDir) });
-      if (out.samBuildProblems.length) console.warn(`note: ${fn.logicalId}: ${out.samBuildProblems.join('; ')}`);
-    }
+    const bundles = WITH_BUNDLES ? await benchBundles(functions, system, outRoot, RUNS) : undefined;
+    if (bundles) printBundles(bundles);
 
-    // (b) cold module load: round-robin over targets so drift hits all of them alike
-    const baselineFile = join(outRoot, 'empty.js');
-    writeFileSync(baselineFile, '');
-    const baseEnv = built[0]?.env ?? { PATH: process.env.PATH ?? '' };
-    type Target = { key: string; file: string; env: Record<string, string>; cwd: string };
-    const targets: Target[] = [
-      { key: 'baseline|deployed', file: baselineFile, env: baseEnv, cwd: outRoot },
-      { key: 'baseline|plain', file: baselineFile, env: envWithout(baseEnv, 'NODE_OPTIONS'), cwd: outRoot },
-      ...built.flatMap(({ fn, out, env }) => [
-        { key: `${fn.logicalId}|deployed`, file: out.handlerFile, env, cwd: out.artifactsDir },
-        { key: `${fn.logicalId}|plain`, file: out.handlerFile, env: envWithout(env, 'NODE_OPTIONS'), cwd: out.artifactsDir },
-      ]),
-    ];
-    const samples = new Map<string, LoadSample[]>(targets.map((t) => [t.key, []]));
-    for (const t of targets) await measureLoad(t.file, t.env, t.cwd); // warm the file cache once
-    for (let run = 0; run < RUNS; run++) {
-      for (const t of targets) samples.get(t.key)!.push(await measureLoad(t.file, t.env, t.cwd));
-    }
-    const loads = (key: string) => samples.get(key)!.map((s) => s.loadMs);
-    const baselineDeployed = median(loads('baseline|deployed'));
-    const baselinePlain = median(loads('baseline|plain'));
-
-    const reports: FunctionReport[] = built.map(({ fn, out, buildMs }) => {
-      const js = readFileSync(out.handlerFile);
-      const mapFile = `${out.handlerFile}.map`;
-      const deployed = summarize(loads(`${fn.logicalId}|deployed`));
-      const plain = summarize(loads(`${fn.logicalId}|plain`));
-      let sourceMapBytes = 0;
-      try { sourceMapBytes = statSync(mapFile).size; } catch { /* no source map */ }
-      return {
-        function: `${fn.stack}/${fn.logicalId}`,
-        handler: fn.handler,
-        buildMs: round(buildMs, 0),
-        bundleBytes: js.length,
-        bundleGzipBytes: gzipSync(js).length,
-        sourceMapBytes,
-        topPackages: Object.fromEntries(Object.entries(out.composition).sort((a, b) => b[1] - a[1]).slice(0, 5)),
-        load: {
-          deployed,
-          noSourceMaps: plain,
-          deployedNetMs: round(deployed.p50 - baselineDeployed),
-          noSourceMapsNetMs: round(plain.p50 - baselinePlain),
-          readyMedianMs: round(median(samples.get(`${fn.logicalId}|deployed`)!.map((s) => s.readyMs))),
-        },
-      };
-    });
-
-    console.log('(a) bundles (as sam build: esbuild --bundle --platform=node --format=cjs + BuildProperties)');
-    console.log(table(
-      ['function', 'bundle bytes', 'gzip bytes', 'map bytes', 'build ms', 'largest parts (KiB)'],
-      reports.map((r) => [r.function, r.bundleBytes, r.bundleGzipBytes, r.sourceMapBytes, r.buildMs,
-        Object.entries(r.topPackages).slice(0, 3).map(([p, b]) => `${p} ${(b / 1024).toFixed(b < 10_240 ? 1 : 0)}`).join(', ')]),
-    ));
-    console.log(`\n(b) cold module load, ms — median of ${RUNS} fresh processes each; "net" = minus the empty-module baseline`);
-    console.log(`    baseline (empty module): ${round(baselineDeployed)} ms with --enable-source-maps, ${round(baselinePlain)} ms without`);
-    console.log(table(
-      ['function', 'load p50 (deployed env)', 'net', 'p95', 'load p50 (no source maps)', 'net', 'process start→loaded p50'],
-      reports.map((r) => [r.function, r.load.deployed.p50, r.load.deployedNetMs, r.load.deployed.p95, r.load.noSourceMaps.p50, r.load.noSourceMapsNetMs, r.load.readyMedianMs]),
-    ));
-
-    // (c) twin
     let twin: TwinBenchResult = { status: 'skipped', reason: 'BENCH_TWIN=0' };
-    if (WITH_TWIN) twin = await benchTwin(ROOT, REQUESTS);
-    console.log('\n(c) local twin');
-    if (twin.status === 'skipped') {
-      console.log(`    skipped: ${twin.reason}`);
-    } else {
-      console.log(`    ready in ${round(twin.startWallMs, 0)} ms (wall, incl. its DynamoDB Local); twin reports readyMs=${twin.reportedReadyMs}; seeded ${twin.seededLinks} links`);
-      console.log(table(
-        ['route', 'first request ms', `p50 ms (n=${twin.requests})`, 'p95 ms', 'max ms'],
-        Object.entries(twin.latencyMs).map(([route, s]) => [route, round(twin.firstRequestMs[route] ?? Number.NaN), s.p50, s.p95, s.max]),
-      ));
-      if (twin.errors.length) console.log(`    non-2xx seen: ${twin.errors.join(', ')}`);
-      const memory = Object.entries(twin.maxMemoryMb).map(([fn, mb]) => `${fn} ${mb} MB`).join(', ');
-      console.log(`    max memory used (Node ${process.versions.node}; Lambda MemorySize 256 MB): ${memory || 'no REPORT lines seen'}`);
+    const logFile = join(ROOT, 'reports', 'bench-twin.log');
+    if (WITH_TWIN) {
+      const console_ = twinConsole(logFile);
+      try {
+        twin = await benchTwin({ rootDir: ROOT, connections: CONNECTIONS, durationMs: SECONDS * 1000, log: console_.log });
+      } finally {
+        console_.close();
+      }
     }
+    printTwin(twin);
 
+    const summary = summaryRows(bundles, twin);
+    console.log('\nsummary (targets from issue 9)');
+    console.log(table(['figure', 'measured', 'target', ''], summary.map((r) => [r.figure, r.measured, r.target, r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'])));
     const report = {
       startedAt,
+      durationS: round((performance.now() - began) / 1000, 0),
       node: process.version,
       platform: `${process.platform}/${process.arch}`,
       cpus: cpus().length,
       runs: RUNS,
-      note: 'Local machine numbers (Node here, not the nodejs24.x arm64 Lambda runtime): compare bundles with each other and over time, not with AWS.',
-      baselineLoadMs: { deployed: round(baselineDeployed), noSourceMaps: round(baselinePlain) },
-      functions: reports,
+      logFormat: LOG_FORMAT,
+      note: 'Local machine numbers: compare with each other and over time, not with AWS.',
+      targets: TARGETS,
+      summary,
+      bundles,
       twin,
     };
     const reportFile = join(ROOT, 'reports', 'bench.json');
-    mkdirSync(join(ROOT, 'reports'), { recursive: true });
     writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
-    console.log(`\nwrote ${relative(process.cwd(), reportFile) || reportFile}`);
+    console.log(`\nwrote ${relative(process.cwd(), reportFile) || reportFile}${WITH_TWIN ? ` and ${relative(process.cwd(), logFile)}` : ''} (${report.durationS} s)`);
   } finally {
     rmSync(outRoot, { recursive: true, force: true });
   }

@@ -6,6 +6,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTwin, type Twin } from './twin';
 import { writeLocalEnvironment } from '../postman/environment';
+import { createLogSink } from './lambda/log-sink';
+import { LOG_FORMATS, type LogFormat } from './lambda/log-format';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -13,11 +15,15 @@ const HELP = `Usage: npm start -- [options]
                       further API config envs take the ports after it
   --config-file FILE  the samconfig.toml to read    (default samconfig.toml; like sam deploy --config-file)
   --cognito-port N    local Cognito port            (env TWIN_COGNITO_PORT, default 9229)
+  --cloudfront-port N local CloudFront port         (env TWIN_CLOUDFRONT_PORT, default 3100), when a stack has a
+                      distribution (e.g. --api-param EnableCloudFront=true)
   --dynamodb-port N   DynamoDB Local port           (env TWIN_DYNAMODB_PORT, default 8000)
   --local-dir DIR     where state and outputs.json live (default .local)
   --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
   --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
   --api-param K=V     override a parameter of every API stack; repeatable
+  --log-format F      compact (default: one line per function log entry) or json (every field, pretty-printed)
+  --verbose           the same as --log-format json
   -h, --help          this text`;
 
 function port(flag: string | undefined, env: string | undefined, fallback: number, name: string): number {
@@ -40,6 +46,12 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 
 class UsageError extends Error {}
 
+function logFormat(flag: string | undefined, verbose: boolean): LogFormat {
+  if (flag === undefined) return verbose ? 'json' : 'compact';
+  if (!(LOG_FORMATS as readonly string[]).includes(flag)) throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, got '${flag}'`);
+  return flag as LogFormat;
+}
+
 /** One line per further API stack (config env, URL, clients), after the default API's block. */
 function otherApiLines(twin: Twin): string[] {
   const others = Object.entries(twin.outputs.apis).filter(([configEnv]) => configEnv !== twin.system.api.configEnv);
@@ -61,6 +73,7 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `Local twin ready in ${(twin.readyMs / 1000).toFixed(1)} s — no AWS account involved.`,
     '',
     `  API            ${api.ApiUrl}`,
+    ...(api.CloudFrontUrl ? [`  CloudFront     ${api.CloudFrontUrl}   (the same API through its distribution)`] : []),
     `  Token URL      ${auth.TokenUrl}`,
     `  Cognito        ${local.CognitoEndpoint}   (aws cognito-idp … --endpoint-url ${local.CognitoEndpoint})`,
     `  Issuer         ${auth.IssuerUrl}`,
@@ -89,12 +102,15 @@ async function main(): Promise<number> {
     options: {
       'api-port': { type: 'string' },
       'cognito-port': { type: 'string' },
+      'cloudfront-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'local-dir': { type: 'string', default: '.local' },
       'config-file': { type: 'string' },
       'auth-param': { type: 'string', multiple: true },
       'api-param': { type: 'string', multiple: true },
+      'log-format': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -107,20 +123,23 @@ async function main(): Promise<number> {
   const localDir = resolve(rootDir, values['local-dir']);
   const outputsFile = join(localDir, 'outputs.json');
   const stateDir = values.fresh ? undefined : join(localDir, 'state');
+  const consoleLog = createLogSink({ format: logFormat(values['log-format'], values.verbose) });
 
   const twin = await startTwin({
     rootDir,
     configFile: values['config-file'] === undefined ? undefined : resolve(rootDir, values['config-file']),
     apiPort: port(values['api-port'], process.env.TWIN_API_PORT, 3000, '--api-port'),
     cognitoPort: port(values['cognito-port'], process.env.TWIN_COGNITO_PORT, 9229, '--cognito-port'),
+    cloudFrontPort: port(values['cloudfront-port'], process.env.TWIN_CLOUDFRONT_PORT, 3100, '--cloudfront-port'),
     dynamodbPort: port(values['dynamodb-port'], process.env.TWIN_DYNAMODB_PORT, 8000, '--dynamodb-port'),
     stateDir,
     outputsFile,
     authParameters: keyValues(values['auth-param'], '--auth-param'),
     apiParameters: keyValues(values['api-param'], '--api-param'),
-    log: (line) => console.log(line),
+    log: (line) => consoleLog.log(line),
   });
   const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);
+  consoleLog.flush();
   console.log(banner(twin, rootDir, outputsFile, postmanLine));
 
   await new Promise<void>((done) => {

@@ -2,6 +2,7 @@
  * The seams between the twin's parts. Each part is started by local/twin.ts from the resolved System
  * (local/template/system.ts) and talks to the others only through these types.
  */
+import type { DistributionModel } from './cloudfront/distribution-model';
 import type { ResolvedStack } from './template/stack';
 import type { System } from './template/system';
 
@@ -90,5 +91,26 @@ export interface LocalGatewayOptions {
   cognito: LocalCognito;
   invoker: FunctionInvoker;
   /** One line per request: method, path, status, latency, principal — never a token. */
+  accessLog?: (line: string) => void;
+}
+
+/** The local CloudFront distribution of an AWS::CloudFront::Distribution in the templates. */
+export interface LocalDistribution {
+  distributionId: string;
+  /** `d….cloudfront.net`: what `GetAtt <Distribution>.DomainName` gives, and what outputs are localized from. */
+  domainName: string;
+  /** Base URL, e.g. http://127.0.0.1:3100 (stands in for https://<domainName>). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalDistributionOptions {
+  /** The distribution as the templates declare it (local/cloudfront/distribution-model.ts). */
+  model: DistributionModel;
+  host?: string;
+  port?: number;
+  /** Origin domain name (e.g. `<api id>.execute-api.<region>.amazonaws.com`) → base URL of the local service. */
+  originUrls: Record<string, string>;
+  /** One line per request: method, path, status, cache result — never a header value. */
   accessLog?: (line: string) => void;
 }

@@ -2,16 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { FunctionInvoker, LocalCognito, LocalGateway } from './contracts';
+import type { FunctionInvoker, LocalCognito, LocalDistribution, LocalGateway } from './contracts';
 import { startDynamoDbLocal, LOCAL_CREDENTIALS, type DynamoDbLocal } from './dynamodb/server';
 import { createTableFromTemplate } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
 import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type LocalEndpoints, type System } from './template/system';
-import { functionSpecsOf, runtimeMajor } from './lambda/function-spec';
+import { functionSpecsOf } from './lambda/function-spec';
+import { runtimeNotice } from './lambda/node-runtime';
 import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
 import { startGateway } from './apigateway/server';
+import { distributionsOf } from './cloudfront/distribution-model';
+import { startDistribution } from './cloudfront/server';
 
 export interface TwinOptions {
   /** Project root holding samconfig.toml and the two stacks. */
@@ -25,6 +28,8 @@ export interface TwinOptions {
    */
   apiPort?: number;
   cognitoPort?: number;
+  /** Port of the first CloudFront distribution the templates declare; further ones take the ports after it. */
+  cloudFrontPort?: number;
   dynamodbPort?: number;
   /**
    * Directory persisting ids, client secrets, users, signing keys and table data across restarts.
@@ -70,6 +75,8 @@ export interface Twin {
   gateway: LocalGateway;
   /** Every API's gateway by config env, the default included. */
   gateways: Record<string, LocalGateway>;
+  /** A local distribution per AWS::CloudFront::Distribution the templates create (e.g. EnableCloudFront=true). */
+  distributions: LocalDistribution[];
   invoker: FunctionInvoker;
   dynamodbEndpoint: string;
   /** Milliseconds from start to ready. */
@@ -122,7 +129,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_SESSION_TOKEN: 'local',
-        POWERTOOLS_DEV: 'true',
+        // No POWERTOOLS_DEV: one JSON line per entry, as in CloudWatch; the console's log format prints it (lambda/log-format.ts).
         // Functions run on nodejs24.x in AWS; the SDK's Node-20 notice is noise for local runs only.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
@@ -148,14 +155,44 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       gateways[stack.configEnv] = gateway;
     }
     const apiUrls = Object.fromEntries(Object.values(gateways).map((gateway) => [gateway.apiId, gateway.url]));
-    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls }, dynamodbEndpoint);
+    const distributions = await startDistributions(system, apiUrls, { host, port: options.cloudFrontPort ?? 0, log, stoppers });
+    const distributionUrls = Object.fromEntries(distributions.map((d) => [d.domainName, d.url]));
+    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
+    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * One local distribution per enabled AWS::CloudFront::Distribution, its origins mapped to the twin's services:
+ * `<api id>.execute-api.<region>.amazonaws.com` (what the template's origin DomainName resolves to) to that
+ * API's local gateway. Origins the twin does not run answer CloudFront's 502.
+ */
+async function startDistributions(
+  system: System,
+  apiUrls: Record<string, string>,
+  options: { host: string; port: number; log: (line: string) => void; stoppers: (() => Promise<void>)[] },
+): Promise<LocalDistribution[]> {
+  const originUrls = Object.fromEntries(
+    Object.entries(apiUrls).map(([apiId, url]) => [`${apiId}.execute-api.${system.region}.amazonaws.com`, url]),
+  );
+  const models = system.stacks.flatMap((stack) => distributionsOf(stack, system.ids)).filter((model) => model.enabled);
+  const started: LocalDistribution[] = [];
+  for (const [index, model] of models.entries()) {
+    const port = options.port ? options.port + index : 0;
+    if (port) await assertPortFree(port, `CloudFront, ${model.logicalId}`);
+    for (const origin of Object.values(model.origins)) {
+      if (!originUrls[origin.domainName]) options.log(`CloudFront ${model.logicalId}: origin ${origin.domainName} is not emulated locally; requests to it answer 502`);
+    }
+    const distribution = await startDistribution({ model, host: options.host, port, originUrls, accessLog: options.log });
+    options.stoppers.push(() => distribution.stop());
+    started.push(distribution);
+  }
+  return started;
 }
 
 /**
@@ -184,16 +221,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Functions declare their Lambda runtime; locally they run on this Node. Say so when the majors differ. */
+/** Functions run on the Node their Runtime names where that binary is installed; say which cannot (they run on this Node). */
 export function runtimeMismatch(system: System): string | undefined {
-  const local = Number(process.versions.node.split('.')[0]);
-  const declared = new Set(
-    functionSpecsOf(system)
-      .map((spec) => spec.runtime)
-      .filter((runtime) => runtimeMajor(runtime) > 0 && runtimeMajor(runtime) !== local),
-  );
-  if (declared.size === 0) return undefined;
-  return `Note: functions declare ${[...declared].join(', ')} but run here on Node ${process.versions.node}; use that Node major locally for identical behaviour.`;
+  return runtimeNotice(functionSpecsOf(system).map((spec) => spec.runtime));
 }
 
 async function createTables(system: System, endpoint: string): Promise<void> {

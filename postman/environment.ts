@@ -71,6 +71,8 @@ export function environmentValues(target: ApiTarget, user: Partial<UserCredentia
   };
   return {
     baseUrl: target.apiUrl.replace(/\/+$/, ''),
+    // Empty when the stack has no distribution: the collection's CloudFront folder then skips its requests.
+    cloudFrontUrl: (target.cloudFrontUrl ?? '').replace(/\/+$/, ''),
     tokenUrl: target.tokenUrl,
     cognitoEndpoint: target.cognitoEndpoint,
     region: target.region,

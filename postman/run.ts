@@ -41,6 +41,10 @@ async function startOwnTwin(log: WriteStream): Promise<Started> {
     apiPort: 0,
     cognitoPort: 0,
     dynamodbPort: 0,
+    cloudFrontPort: 0,
+    // The stack's CloudFront front is opt-in; the run turns it on so the collection's CloudFront folder
+    // is exercised (it skips itself against an environment without cloudFrontUrl).
+    apiParameters: { EnableCloudFront: 'true' },
     log: (line) => log.write(`${line}\n`),
   });
   return { target: targetFromTwinOutputs(twin.outputs), stop: () => twin.stop() };

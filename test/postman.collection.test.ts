@@ -18,7 +18,7 @@ function compileError(source: string): string | undefined {
 describe('the Postman collection', () => {
   it('is a v2.1 collection with a folder per resource, then the run checks', () => {
     expect(collection.info.schema).toBe('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
-    expect(collection.item.map((folder) => folder.name)).toEqual(['Links', 'Tags', 'User', 'Authorization', 'Checks']);
+    expect(collection.item.map((folder) => folder.name)).toEqual(['Links', 'Tags', 'User', 'Authorization', 'CloudFront', 'Checks']);
   });
 
   it('covers every route of the API', () => {
@@ -72,7 +72,7 @@ describe('the Postman collection', () => {
   });
 
   it('never lets the OAuth 2.0 helper override a request whose principal is not the M2M client', () => {
-    for (const folder of collection.item.filter((f) => f.name === 'User' || f.name === 'Authorization')) {
+    for (const folder of collection.item.filter((f) => ['User', 'Authorization', 'CloudFront'].includes(f.name))) {
       expect(folder).toHaveProperty('auth', { type: 'noauth' });
     }
     for (const { path, item } of all.filter(({ path }) => path[0] === 'Links' || path[0] === 'Tags')) {

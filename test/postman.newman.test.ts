@@ -53,12 +53,12 @@ beforeEach(() => {
   seen = [];
 });
 
-function run(folder: string[], user = { username: 'alice@example.com', password: 'Pa"ss-word-9!' }): Promise<TokenRequestCounter> {
-  const counter = new TokenRequestCounter(target);
+function run(folder: string[], user = { username: 'alice@example.com', password: 'Pa"ss-word-9!' }, runTarget: ApiTarget = target): Promise<TokenRequestCounter> {
+  const counter = new TokenRequestCounter(runTarget);
   return new Promise((resolve, reject) => {
     newman
       .run(
-        { collection: COLLECTION_FILE, environment: postmanEnvironment('test', environmentValues(target, user)), folder, reporters: process.env.DEBUG_NEWMAN ? ['cli'] : [] },
+        { collection: COLLECTION_FILE, environment: postmanEnvironment('test', environmentValues(runTarget, user)), folder, reporters: process.env.DEBUG_NEWMAN ? ['cli'] : [] },
         (error) => (error ? reject(error) : resolve(counter)),
       )
       .on('request', (_error, args) => counter.observe(args.request));
@@ -89,3 +89,22 @@ it('signs in with the SECRET_HASH computed by the real sandbox (crypto-js)', asy
   const expected = createHmac('sha256', FAKE_TARGET.clients.user.clientSecret).update('alice@example.com' + FAKE_TARGET.clients.user.clientId).digest('base64');
   expect(JSON.parse(signIn!.body).AuthParameters.SECRET_HASH).toBe(expected);
 }, 30_000);
+
+describe('the CloudFront folder', () => {
+  it('skips its requests when the environment has no CloudFront URL (a stack without the distribution)', async () => {
+    await run(['CloudFront']);
+    expect(seen).toEqual([]);
+  }, 30_000);
+
+  it('calls the distribution URL, with and without the ID token, when the environment has one', async () => {
+    const origin = target.apiUrl.replace(/\/v1\/$/, '');
+    await run(['User', 'CloudFront'], undefined, { ...target, cloudFrontUrl: `${origin}/edge/` });
+    const edge = seen.filter((s) => s.url.startsWith('/edge/'));
+    expect(edge.map((s) => `${s.method} ${s.url} ${s.headers.authorization ? 'token' : 'none'}`)).toEqual([
+      'GET /edge/me none',
+      'GET /edge/me token',
+      'GET /edge/me none',
+      'GET /edge/links?limit=1 token',
+    ]);
+  }, 30_000);
+});

@@ -56,8 +56,11 @@ class FakeSandbox {
   body: string | undefined;
   reply: (request: SentRequest) => TokenReply = () => ({ code: 200, body: { access_token: `token-${this.sent.length}`, expires_in: 3600, token_type: 'Bearer' } });
 
-  run(script: string, headers: { key: string; value: string; disabled?: boolean }[]): void {
+  skipped = false;
+
+  run(script: string, headers: { key: string; value: string; disabled?: boolean }[], url = '{{baseUrl}}/links'): void {
     this.local.clear(); // Postman's local variables live for one request
+    this.skipped = false;
     const variable = (key: string) => this.local.get(key) ?? this.collectionVariables.get(key) ?? this.environment[key];
     const fail = (message: string) => {
       throw new Error(message);
@@ -69,7 +72,9 @@ class FakeSandbox {
           has: (key: string) => headers.some((h) => h.key.toLowerCase() === key.toLowerCase()),
         },
         body: { update: (body: string) => void (this.body = body) },
+        url: { toString: () => url },
       },
+      execution: { skipRequest: () => void (this.skipped = true) },
       variables: { get: variable, set: (k: string, v: string) => void this.local.set(k, v) },
       collectionVariables: {
         get: (k: string) => this.collectionVariables.get(k),
@@ -228,6 +233,15 @@ describe('the collection\'s token helper (pre-request script)', () => {
     sandbox.run(TOKEN_HELPER, asM2M);
     expect(sandbox.tests[1]!.error).toContain('ECONNREFUSED');
     expect(sandbox.sent).toHaveLength(2);
+  });
+
+  it('skips a request to an optional front the environment leaves empty (cloudFrontUrl), fetching no token for it', () => {
+    const sandbox = new FakeSandbox();
+    sandbox.run(TOKEN_HELPER, asM2M, '{{cloudFrontUrl}}/links');
+    expect({ skipped: sandbox.skipped, sent: sandbox.sent.length }).toEqual({ skipped: true, sent: 0 });
+    sandbox.environment.cloudFrontUrl = 'https://d111111abcdef8.cloudfront.net';
+    sandbox.run(TOKEN_HELPER, asM2M, '{{cloudFrontUrl}}/links');
+    expect({ skipped: sandbox.skipped, sent: sandbox.sent.length }).toEqual({ skipped: false, sent: 1 });
   });
 
   it('fails a test, without calling Cognito, when the environment lacks the client', () => {

@@ -55,7 +55,11 @@ export interface ApiModel {
   unsupportedAuthorizers: Record<string, string>;
   gatewayResponses: Record<string, GatewayResponseSpec>;
   binaryMediaTypes: string[];
+  /** `EndpointConfiguration` type: EDGE (SAM's default), REGIONAL or PRIVATE; it sets the URL length limit. */
+  endpointType: EndpointType;
 }
+
+export type EndpointType = 'EDGE' | 'REGIONAL' | 'PRIVATE';
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
@@ -106,7 +110,14 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     unsupportedAuthorizers: unsupported,
     gatewayResponses: gatewayResponsesOf(props.GatewayResponses),
     binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
+    endpointType: endpointTypeOf(props.EndpointConfiguration),
   };
+}
+
+/** SAM takes `EndpointConfiguration: REGIONAL` or `{Type: REGIONAL}`; without it the API is edge-optimized. */
+function endpointTypeOf(value: unknown): EndpointType {
+  const type = String((value !== null && typeof value === 'object' ? (value as Record<string, unknown>).Type : value) ?? 'EDGE').toUpperCase();
+  return type === 'REGIONAL' || type === 'PRIVATE' ? type : 'EDGE';
 }
 
 function apiEventsOf(fn: ResolvedResource, apiId: string): Record<string, unknown>[] {

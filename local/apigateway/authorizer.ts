@@ -4,6 +4,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { CognitoAuthorizerSpec } from './api-model';
+import { VerifiedTokenCache } from './token-cache';
 
 export const UNAUTHORIZED = 'Unauthorized';
 export const EXPIRED = 'The incoming token has expired';
@@ -51,12 +52,23 @@ export const httpJwksFetcher: Fetcher = {
   },
 };
 
-/** One `COGNITO_USER_POOLS` authorizer: verifies tokens with aws-jwt-verify against its pools' JWKS. */
+export interface CognitoAuthorizerOptions {
+  /** The clock the token cache checks `exp` against (tests move it); Date.now by default. */
+  now?: () => number;
+}
+
+/**
+ * One `COGNITO_USER_POOLS` authorizer: verifies tokens with aws-jwt-verify against its pools' JWKS, and
+ * remembers verified ones until they expire (token-cache.ts).
+ */
 export class CognitoAuthorizer {
   private readonly verifier;
   private readonly poolOfIssuer = new Map<string, string>();
+  private readonly verified = new VerifiedTokenCache();
+  private readonly now: () => number;
 
-  constructor(readonly spec: CognitoAuthorizerSpec, private readonly pools: PoolDirectory) {
+  constructor(readonly spec: CognitoAuthorizerSpec, private readonly pools: PoolDirectory, options: CognitoAuthorizerOptions = {}) {
+    this.now = options.now ?? Date.now;
     const issuers = spec.poolIds.map((poolId) => {
       const issuer = pools.issuerFor(poolId);
       this.poolOfIssuer.set(issuer, poolId);
@@ -70,12 +82,20 @@ export class CognitoAuthorizer {
   async authorize(headerValue: string | undefined, scopes: readonly string[]): Promise<AuthorizerOutcome> {
     const token = tokenFromHeader(headerValue);
     if (!token) return { ok: false, message: UNAUTHORIZED };
+    const cached = this.verified.get(token, this.now());
+    if (cached === 'expired') return { ok: false, message: EXPIRED };
     let payload: JwtPayload;
-    try {
-      payload = await this.verifier.verify(token);
-    } catch (error) {
-      return { ok: false, message: error instanceof JwtExpiredError ? EXPIRED : UNAUTHORIZED };
+    if (cached) {
+      payload = cached;
+    } else {
+      try {
+        payload = await this.verifier.verify(token);
+      } catch (error) {
+        return { ok: false, message: error instanceof JwtExpiredError ? EXPIRED : UNAUTHORIZED };
+      }
+      this.verified.set(token, payload);
     }
+    // Scopes and token use differ per method: checked on every call, cached or not.
     const poolId = this.poolOfIssuer.get(String(payload.iss));
     if (!poolId || !tokenFitsMethod(payload, scopes, this.pools.clientIdsOf(poolId))) return { ok: false, message: UNAUTHORIZED };
     return { ok: true, claims: payload };

@@ -1,3 +1,5 @@
+import { safeRecord } from './safe-record';
+
 /**
  * `requestContext.authorizer.claims` as a REST API's Cognito authorizer hands them to the integration:
  * every value a string. Observed renderings (AWS does not document them):
@@ -7,7 +9,7 @@
  * - `scope` stays the space-separated string Cognito puts in access tokens.
  */
 export function stringifyClaims(payload: Record<string, unknown>): Record<string, string> {
-  const claims: Record<string, string> = {};
+  const claims = safeRecord<string>();
   for (const [name, value] of Object.entries(payload)) {
     const text = claimText(name, value);
     if (text !== undefined) claims[name] = text;

@@ -29,7 +29,12 @@ export const gatewayErrors = {
     message: incompleteSignatureMessage(authorization),
     errorType: 'IncompleteSignatureException',
   }),
-  requestTooLarge: (): GatewayError => ({ responseType: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' }),
+  /**
+   * A proxy event over Lambda's 6 MB invocation payload (a body between ~6 and 10 MB): observed as `413`
+   * `{"message": "Request Too Long"}` with `x-amzn-errortype: BadRequestException`
+   * (github.com/koki-develop/lgtm-generator/issues/10). Bodies over 10 MB never get here (request-limits.ts).
+   */
+  requestTooLarge: (): GatewayError => ({ responseType: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long', errorType: 'BadRequestException' }),
   /** Lambda error, timeout, crash or malformed proxy result. */
   integrationFailure: (): GatewayError => ({ responseType: undefined, status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' }),
   authorizerConfiguration: (): GatewayError => ({

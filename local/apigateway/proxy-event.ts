@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Route } from './api-model';
+import { safeRecord } from './safe-record';
 
 /** The parts of an HTTP request the proxy event is made of. */
 export interface IncomingRequest {
@@ -36,7 +37,8 @@ export interface EventContext {
 export function buildProxyEvent(request: IncomingRequest, ctx: EventContext): APIGatewayProxyEvent {
   const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
   const query = queryMaps(request.query);
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const lower = safeRecord<string>();
+  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   const binary = isBinary(lower['content-type'], ctx.binaryMediaTypes);
   return {
     resource: ctx.route.resourcePath,
@@ -90,8 +92,9 @@ export function buildProxyEvent(request: IncomingRequest, ctx: EventContext): AP
 
 /** `headers` keeps the last value of a repeated header, `multiValueHeaders` all of them. */
 export function headerMaps(rawHeaders: readonly string[]): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Header names are the client's: prototype-less maps, so `constructor` or `__proto__` are just names.
+  const headers = safeRecord<string>();
+  const multiValueHeaders = safeRecord<string[]>();
   const casing = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const raw = rawHeaders[i]!;
@@ -111,8 +114,9 @@ export function headerMaps(rawHeaders: readonly string[]): { headers: Record<str
 export function queryMaps(query: string): { single: Record<string, string>; multi: Record<string, string[]> } | null {
   const pairs = query.split('&').filter(Boolean);
   if (pairs.length === 0) return null;
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Parameter names are the client's: prototype-less maps, so `toString` or `__proto__` are just names.
+  const single = safeRecord<string>();
+  const multi = safeRecord<string[]>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = decodeForm(eq < 0 ? pair : pair.slice(0, eq));

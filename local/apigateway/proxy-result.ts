@@ -1,3 +1,5 @@
+import { safeRecord } from './safe-record';
+
 /** A Lambda proxy integration result that API Gateway accepts, normalised. */
 export interface ProxyResult {
   statusCode: number;
@@ -46,7 +48,8 @@ const isScalar = (value: unknown): value is Scalar => ['string', 'number', 'bool
  * multi-value list is used.
  */
 export function mergeHeaders(single: unknown, multi: unknown): Record<string, string[]> | undefined {
-  const out: Record<string, string[]> = {};
+  // A handler may echo the client's header names: a `__proto__` here must stay a header, not a prototype.
+  const out = safeRecord<string[]>();
   if (single !== undefined && single !== null) {
     if (typeof single !== 'object' || Array.isArray(single)) return undefined;
     for (const [name, value] of Object.entries(single as Record<string, unknown>)) {
@@ -75,7 +78,7 @@ export function mergeHeaders(single: unknown, multi: unknown): Record<string, st
 const REMAPPED = new Set(['authorization', 'connection', 'content-length', 'date', 'server', 'transfer-encoding', 'www-authenticate']);
 
 export function clientHeaders(headers: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = safeRecord<string[]>();
   for (const [name, values] of Object.entries(headers)) out[REMAPPED.has(name.toLowerCase()) ? `x-amzn-Remapped-${name}` : name] = values;
   return out;
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../contracts';
+import { readBody, type BodyRead } from '../http-body';
 import { resourcesOfType, type System } from '../template/system';
 import { accessLogLine } from './access-log';
 import { apiModelOf, type ApiModel, type Route } from './api-model';
@@ -10,10 +11,9 @@ import { stringifyClaims } from './claims';
 import { gatewayErrors, renderGatewayResponse, type GatewayError, type ResponseContext } from './gateway-responses';
 import { buildProxyEvent, clfTime, isBinary, queryMaps, withForwardingHeaders } from './proxy-event';
 import { clientHeaders, parseProxyResult } from './proxy-result';
+import { DRAIN_LIMIT, LAMBDA_EVENT_LIMIT, METHOD_ARN_LIMIT, methodArn, NODE_MAX_HEADER_SIZE, PAYLOAD_LIMIT, refusals, requestRefusal, type FrontEndRefusal } from './request-limits';
 import { matchRoute } from './route-match';
-
-/** API Gateway's payload limit for REST APIs. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+import { safeRecord } from './safe-record';
 
 interface Exchange {
   req: IncomingMessage;
@@ -57,7 +57,8 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   }
   const deploymentId = randomBytes(3).toString('hex');
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`[api] gateway failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -68,18 +69,23 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(error, socket));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex = exchangeOf(req, res);
-    let body: Buffer;
-    let tooLarge: boolean;
+    const refusal = requestRefusal(req.rawHeaders, req.url ?? '/', apiOrigin, model.endpointType);
+    let read: BodyRead;
     try {
-      ({ body, tooLarge } = await readBody(req, MAX_BODY_BYTES));
+      // Read (or drain) the body before any answer, so an early error leaves nothing unread on the connection.
+      read = await readBody(req, { limit: PAYLOAD_LIMIT, drainLimit: DRAIN_LIMIT });
     } catch {
       return; // the client went away
     }
+    if (!read.complete) res.setHeader('Connection', 'close');
+    if (refusal) return refuse(ex, refusal);
+    if (read.tooLarge) return refuse(ex, refusals.payloadTooLarge);
     if (!model.stages.includes(ex.stage)) return forbidden(ex);
-    if (tooLarge) return gatewayError(ex, gatewayErrors.requestTooLarge());
+    const body = read.body;
     const match = matchRoute(model.routes, ex.method, ex.path);
     if (!match.found) {
       const authorization = req.headers.authorization;
@@ -88,6 +94,8 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     ex.route = match.route;
     ex.pathParameters = match.pathParameters;
     if (match.route.auth) {
+      const arn = methodArn(options.system.region, options.system.accountId, model.apiId, ex.stage, ex.method, ex.path);
+      if (Buffer.byteLength(arn) > METHOD_ARN_LIMIT) return refuse(ex, refusals.uriTooLong);
       const authorizer = authorizers.get(match.route.auth.authorizer);
       if (!authorizer) return gatewayError(ex, gatewayErrors.authorizerConfiguration());
       const outcome = await authorizer.authorize(headerValue(req, authorizer.spec.header), match.route.auth.scopes);
@@ -126,6 +134,10 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
         binaryMediaTypes: model.binaryMediaTypes,
       },
     );
+    // Cheap pre-check: only a body near a megabyte can make the event reach Lambda's 6 MB (JSON escapes grow it).
+    if (body.length * 6 > LAMBDA_EVENT_LIMIT && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_EVENT_LIMIT) {
+      return gatewayError(ex, gatewayErrors.requestTooLarge(), `proxy event over Lambda's ${LAMBDA_EVENT_LIMIT}-byte payload limit`);
+    }
     const outcome = await options.invoker.invoke(functionArn, event);
     if (outcome.status !== 'ok') {
       const why = outcome.status === 'error' ? `${outcome.errorType}: ${outcome.errorMessage}` : outcome.status === 'crash' ? outcome.errorMessage : 'function timed out';
@@ -146,6 +158,29 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     // The SigV4 complaint carries a hash of the Authorization header: the log keeps only its type.
     const logged = error.errorType === 'IncompleteSignatureException' ? error.errorType : error.message;
     send(ex, rendered.status, arrays(rendered.headers), Buffer.from(rendered.body), detail ? `${logged}: ${detail}` : logged);
+  }
+
+  /** API Gateway's front end refusing the request itself (request-limits.ts): plain text, no request id. */
+  function refuse(ex: Exchange, refusal: FrontEndRefusal): void {
+    const body = Buffer.from(refusal.body);
+    ex.res.writeHead(refusal.status, { 'Content-Type': 'text; charset=utf-8', 'Content-Length': String(body.length) });
+    ex.res.end(body);
+    log(accessLogLine({ requestId: ex.requestId, method: ex.method, path: ex.fullPath, status: refusal.status, latencyMs: performance.now() - ex.started, error: refusal.body }));
+  }
+
+  /**
+   * A request Node cannot parse. Header sections over Node's limit (far above AWS's 10240 bytes of values)
+   * get AWS's header refusal; anything else (a malformed request line, an unknown method) gets the bare
+   * 400 Node itself would send. Either way the connection closes: its bytes cannot be trusted to frame a
+   * next request.
+   */
+  function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const answer = error.code === 'HPE_HEADER_OVERFLOW' ? refusals.headersTooLarge : { status: 400, body: '' };
+    const reason = answer.status === 400 ? 'Bad Request' : 'Request Header Fields Too Large';
+    const type = answer.body ? 'Content-Type: text; charset=utf-8\r\n' : '';
+    socket.end(`HTTP/1.1 ${answer.status} ${reason}\r\n${type}Content-Length: ${Buffer.byteLength(answer.body)}\r\nConnection: close\r\n\r\n${answer.body}`);
+    log(`[api] unparsable request refused with ${answer.status} (${error.code ?? error.message})`);
   }
 
   /** No such stage: CloudFront-level refusal, which GatewayResponses do not shape. */
@@ -215,27 +250,8 @@ function exchangeOf(req: IncomingMessage, res: ServerResponse): Exchange {
   };
 }
 
-/** Reads the whole body; past `limit` it keeps draining (so the connection stays usable) but drops the bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = Number(req.headers['content-length'] ?? 0) > limit;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.once('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('client aborted'));
-    });
-  });
-}
-
 function responseContext(ex: Exchange, model: ApiModel): ResponseContext {
-  const headers: Record<string, string> = {};
+  const headers = safeRecord<string>();
   for (const [name, value] of Object.entries(ex.req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   return {
     headers,

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalCognito, LocalCognitoOptions } from '../contracts';
+import type { BodyRead } from '../http-body';
 import { cognitoConfig } from './config';
 import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
-import { BodyTooLarge, readBody, sendEmpty, sendJson } from './http';
+import { allowCrossOrigin, closeUnlessDrained, readRequestBody, requestedHeaders, sendEmpty, sendJson, SIGNING_HEADERS } from './http';
+import { needsIamAuth, unsignedError } from './iamAuth';
 import { revoke } from './oauth2/revoke';
 import { createOutbox } from './outbox';
 import { token } from './oauth2/token';
@@ -72,15 +74,26 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
 }
 
 async function handle(s: Services, tokenUrl: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const path = pathOf(request.url);
-  if (path === undefined) return sendJson(response, 400, { message: 'Malformed request URL' });
-  if (request.method === 'OPTIONS') return sendEmpty(response, 204);
-  if (request.method === 'POST' && path === '/') return jsonApi(s, request, response);
+  // Every request's body is read (or drained) before anything answers, so no early error leaves unread
+  // bytes on a keep-alive connection; a body too large to drain closes it.
+  let read: BodyRead;
+  try {
+    read = await readRequestBody(request);
+  } catch {
+    return; // the client went away
+  }
+  closeUnlessDrained(response, read);
+  const url = urlOf(request.url);
+  if (url === undefined) return sendJson(response, 400, { message: 'Malformed request URL' });
+  const path = url.pathname;
+  if (request.method === 'OPTIONS') return preflight(request, response, path);
+  if (request.method === 'POST' && path === '/') return jsonApi(s, request, response, read, url.searchParams);
+  allowCrossOrigin(response, 'oauth');
   if (request.method === 'POST' && path === '/oauth2/token') {
-    return oauth(request, response, async (body) => sendJson(response, 200, await token(s, request.headers, body), OAUTH_JSON, NO_STORE));
+    return oauth(response, read, async (body) => sendJson(response, 200, await token(s, request.headers, body), OAUTH_JSON, NO_STORE));
   }
   if (request.method === 'POST' && path === '/oauth2/revoke') {
-    return oauth(request, response, async (body) => {
+    return oauth(response, read, async (body) => {
       revoke(s, request.headers, body);
       sendEmpty(response, 200);
     });
@@ -92,25 +105,44 @@ async function handle(s: Services, tokenUrl: string, request: IncomingMessage, r
   sendJson(response, 404, { message: `No such endpoint: ${request.method ?? ''} ${path}` });
 }
 
-function pathOf(url: string | undefined): string | undefined {
+function urlOf(url: string | undefined): URL | undefined {
   try {
-    return new URL(url ?? '/', 'http://local').pathname;
+    return new URL(url ?? '/', 'http://local');
   } catch {
     return undefined;
   }
 }
 
+/**
+ * A browser's CORS preflight. Browser apps call the JSON API unsigned (public and token-authorized
+ * operations); only IAM-authorized operations need the SigV4 headers, and those a web page must not send
+ * cross-origin: the twin takes any credentials, so a page that could sign with made-up keys could read
+ * client secrets (DescribeUserPoolClient). A preflight asking for them gets no CORS headers, and the browser
+ * refuses to send the request.
+ */
+function preflight(request: IncomingMessage, response: ServerResponse, path: string): void {
+  const api = path === '/';
+  const wantsSigning = requestedHeaders(request).some((name) => SIGNING_HEADERS.includes(name));
+  if (!(api && wantsSigning)) allowCrossOrigin(response, api ? 'api' : 'oauth');
+  sendEmpty(response, 204);
+}
+
 /** RFC 6749 §5.1: token responses must not be cached. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-async function jsonApi(s: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function jsonApi(s: Services, request: IncomingMessage, response: ServerResponse, read: BodyRead, query: URLSearchParams): Promise<void> {
+  const header = request.headers['x-amz-target'];
+  const name = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : undefined;
+  const target = name !== undefined && Object.hasOwn(targets, name) ? targets[name] : undefined;
+  const iamAuthorized = name !== undefined && target !== undefined && needsIamAuth(name);
+  // Answers of IAM-authorized operations are never readable cross-origin (see preflight).
+  if (!iamAuthorized) allowCrossOrigin(response, 'api');
   try {
-    const body = await readJsonBody(request);
-    const header = request.headers['x-amz-target'];
-    const name = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : undefined;
-    const target = name !== undefined && Object.hasOwn(targets, name) ? targets[name] : undefined;
+    if (read.tooLarge) throw serialization('Request body is too large');
     if (!target) throw unknownOperation(`Unknown operation ${typeof header === 'string' ? header : '(no X-Amz-Target header)'}`);
-    sendJson(response, 200, await target(s, body), AMZ_JSON);
+    const unsigned = iamAuthorized ? unsignedError(request, query) : undefined;
+    if (unsigned) throw unsigned;
+    sendJson(response, 200, await target(s, jsonObject(read.body.toString('utf8'))), AMZ_JSON);
   } catch (error) {
     if (!(error instanceof CognitoError)) throw error;
     sendJson(response, error.status, { __type: error.type, message: error.message }, AMZ_JSON, { 'x-amzn-errortype': error.type });
@@ -118,14 +150,7 @@ async function jsonApi(s: Services, request: IncomingMessage, response: ServerRe
 }
 
 /** A JSON object, or AWS's SerializationException: a client mistake is never a 500. */
-async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readBody(request);
-  } catch (error) {
-    if (error instanceof BodyTooLarge) throw serialization('Request body is too large');
-    throw error;
-  }
+function jsonObject(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = text.trim() === '' ? {} : JSON.parse(text);
@@ -136,16 +161,10 @@ async function readJsonBody(request: IncomingMessage): Promise<Record<string, un
   return parsed as Record<string, unknown>;
 }
 
-async function oauth(request: IncomingMessage, response: ServerResponse, answer: (body: string) => Promise<void>): Promise<void> {
+async function oauth(response: ServerResponse, read: BodyRead, answer: (body: string) => Promise<void>): Promise<void> {
   try {
-    let body: string;
-    try {
-      body = await readBody(request);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) throw new OAuthError('invalid_request');
-      throw error;
-    }
-    await answer(body);
+    if (read.tooLarge) throw new OAuthError('invalid_request');
+    await answer(read.body.toString('utf8'));
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     const challenge: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Basic' } : {};

@@ -12,23 +12,37 @@ import { dict } from './store';
 
 /** A required, non-empty string member. */
 export const required = () => z.string().min(1);
-export const stringMap = () => z.record(z.string(), z.string());
+/**
+ * A string map the client names (AuthParameters, ChallengeResponses, ClientMetadata…) as a prototype-less
+ * record, so a lookup by any name finds only the client's own members. (zod leaves a `__proto__` member out.)
+ */
+export const stringMap = () => z.record(z.string(), z.string()).transform((record) => dict(Object.entries(record)));
 export const attributeTypes = () => z.array(z.object({ Name: required(), Value: z.string().optional() }));
 
 export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const wrongType = result.error.issues.find((issue) => issue.code === 'invalid_type' && valueAt(body, issue.path) != null);
+  const wrongType = result.error.issues.find((issue) => isWrongType(issue, valueAt(body, issue.path)));
   if (wrongType) throw serialization(`Unexpected value type for member ${wrongType.path.map(String).join('.')}`);
   const descriptions = result.error.issues.map((issue) => describeIssue(issue, body));
   const count = descriptions.length;
   return throwError(invalidParameter(`${count} validation error${count === 1 ? '' : 's'} detected: ${descriptions.join('; ')}`));
 }
 
+/**
+ * A member present with the wrong JSON type: zod says `invalid_type`, or `invalid_value` for an enum given
+ * something other than a string (an object, a number).
+ */
+function isWrongType(issue: z.core.$ZodIssue, value: unknown): boolean {
+  if (value == null) return false;
+  return issue.code === 'invalid_type' || (issue.code === 'invalid_value' && typeof value !== 'string');
+}
+
 function describeIssue(issue: z.core.$ZodIssue, body: unknown): string {
   const member = issue.path.map((segment) => memberName(String(segment))).join('.');
   const value = valueAt(body, issue.path);
-  const shown = value == null ? 'null' : `'${String(value)}'`;
+  // Never String(value) on what the client sent: an object whose `toString` member is data would throw.
+  const shown = value == null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
   switch (issue.code) {
     case 'invalid_value':
       return `Value ${shown} at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;

@@ -41,8 +41,24 @@ export function sourceInputs(metafile: Metafile | undefined, workingDir: string,
   return stamps;
 }
 
-/** True when any input changed, vanished, or was being written during the build. */
-export function inputsChanged(inputs: readonly InputStamp[]): boolean {
+/**
+ * How long an "unchanged" answer stands. Under a stream of calls the sources are stat'ed at most this often
+ * instead of on every call (about twenty files a function); the first call after a quiet moment always looks.
+ */
+export const SOURCE_CHECK_INTERVAL_MS = 50;
+const lastSeenUnchanged = new WeakMap<readonly InputStamp[], number>();
+
+/** True when any input changed, vanished, or was being written during the build (see SOURCE_CHECK_INTERVAL_MS). */
+export function inputsChanged(inputs: readonly InputStamp[], nowMs: number = performance.now()): boolean {
+  const seen = lastSeenUnchanged.get(inputs);
+  if (seen !== undefined && nowMs - seen < SOURCE_CHECK_INTERVAL_MS) return false;
+  const changed = anyInputChanged(inputs);
+  if (changed) lastSeenUnchanged.delete(inputs);
+  else lastSeenUnchanged.set(inputs, nowMs);
+  return changed;
+}
+
+function anyInputChanged(inputs: readonly InputStamp[]): boolean {
   return inputs.some((input) => {
     const now = stampOf(input.path);
     return !now || now.mtimeMs !== input.mtimeMs || now.size !== input.size;

@@ -19,7 +19,7 @@ export function reservedKeysIn(environment: Record<string, string>): string[] {
 
 export interface InstanceEnvironmentInput {
   spec: FunctionSpec;
-  /** What the twin adds for every function (endpoints, fake role credentials, POWERTOOLS_DEV). */
+  /** What the twin adds for every function (endpoints, fake role credentials). */
   base: Record<string, string>;
   /** The unpacked code (`/var/task` on Lambda): the bundle directory. */
   taskRoot: string;

@@ -28,7 +28,9 @@ export function esbuildOptionsFor(spec: FunctionSpec, outdir: string): BuildOpti
     logLevel: 'silent',
   };
   if (props.MainFields !== undefined) options.mainFields = listOf(props.MainFields);
-  if (props.SourcesContent !== undefined) options.sourcesContent = String(props.SourcesContent) !== 'false';
+  // lambda-builders turns a boolean into a bare flag when true and into nothing when false (esbuild's default,
+  // sources included); only a string reaches esbuild as --sources-content=<value>.
+  if (typeof props.SourcesContent === 'string') options.sourcesContent = props.SourcesContent.trim().toLowerCase() !== 'false';
   const external = externalsOf(spec, props.External);
   if (external.length > 0) options.external = external;
   if (props.Loader !== undefined) options.loader = pairs(props.Loader) as Record<string, Loader>;

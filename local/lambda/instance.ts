@@ -5,6 +5,7 @@ import type { InvocationResult } from '../contracts';
 import { instanceEnvironment, logStreamName } from './environment';
 import type { FunctionSpec } from './function-spec';
 import { forEachLine } from './lines';
+import { nodeRuntimeFor } from './node-runtime';
 import type { BootstrapMessage, InvokeMessage } from './protocol';
 
 /** Lambda gives the init phase 10 s of its own, whatever the function's Timeout. */
@@ -54,6 +55,8 @@ export class FunctionInstance {
   private constructor(private readonly options: InstanceOptions) {
     const { spec } = options;
     this.child = fork(options.script, [], {
+      // The Node major the function's Runtime names, when installed (see node-runtime.ts).
+      execPath: nodeRuntimeFor(spec.runtime).execPath,
       cwd: options.taskRoot,
       env: instanceEnvironment({
         spec,

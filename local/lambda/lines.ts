@@ -8,13 +8,17 @@ export function forEachLine(stream: Readable, onLine: (line: string) => void): v
   let pending = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let newline = pending.indexOf('\n');
+    const text = pending + chunk;
+    // One pass over the chunk: slicing the rest off after every line is quadratic in the lines per chunk.
+    let start = 0;
+    let newline = text.indexOf('\n');
     while (newline >= 0) {
-      onLine(pending.slice(0, newline).replace(/\r$/, ''));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      onLine(text.slice(start, end));
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
     }
+    pending = text.slice(start);
   });
   stream.on('end', () => {
     if (pending) onLine(pending);

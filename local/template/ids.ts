@@ -42,6 +42,14 @@ export const idFormats = {
   clientId: () => randomString(26, LOWER_ALNUM),
   clientSecret: () => randomString(51, LOWER_ALNUM),
   restApiId: () => randomString(10, LOWER_ALNUM),
+  // CloudFront: ids like E2QWRUHAPOMQZL, domain names like d111111abcdef8.cloudfront.net.
+  distributionId: () => `E${randomString(13, ALNUM.slice(0, 26) + '0123456789')}`,
+  distributionDomain: () => `d${randomString(13, LOWER_ALNUM)}.cloudfront.net`,
   suffix: () => randomString(12, ALNUM).toUpperCase(),
   uuid: () => randomUUID(),
 };
+
+/** The *.cloudfront.net name of a distribution: one per stack and logical id, stable across restarts. */
+export function distributionDomainName(ids: IdStore, stackName: string, logicalId: string): string {
+  return ids.get(`${stackName}/${logicalId}/DomainName`, idFormats.distributionDomain);
+}

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { idFormats, type IdStore } from './ids';
+import { distributionDomainName, idFormats, type IdStore } from './ids';
 import { loadTemplate, type Template, type TemplateParameter, type TemplateResource } from './load';
 
 /** A resource as it would be deployed: conditions applied, intrinsics resolved, SAM Globals merged. */
@@ -225,6 +225,9 @@ class StackResolver {
       case 'AWS::Lambda::Function': id = String(props().FunctionName ?? generatedName()); break;
       case 'AWS::Serverless::Api':
       case 'AWS::ApiGateway::RestApi': id = ids.get(`${key}/RestApiId`, idFormats.restApiId); break;
+      case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
+      case 'AWS::CloudFront::CachePolicy':
+      case 'AWS::CloudFront::OriginRequestPolicy': id = ids.get(`${key}/PolicyId`, idFormats.uuid); break;
       default: id = generatedName();
     }
     this.physicalIds[logicalId] = id;
@@ -257,6 +260,11 @@ class StackResolver {
       case 'AWS::Serverless::Api.RootResourceId':
       case 'AWS::ApiGateway::RestApi.RootResourceId': return ids.get(`${stack}/${logicalId}/RootResourceId`, idFormats.restApiId);
       case 'AWS::SSM::Parameter.Value': return String(this.properties(logicalId).Value);
+      // AWS::CloudFront::Distribution return values: Ref and Id are the distribution id, DomainName its *.cloudfront.net.
+      case 'AWS::CloudFront::Distribution.Id': return id;
+      case 'AWS::CloudFront::Distribution.DomainName': return distributionDomainName(ids, stack, logicalId);
+      case 'AWS::CloudFront::CachePolicy.Id':
+      case 'AWS::CloudFront::OriginRequestPolicy.Id': return id;
       default:
         if (attribute === 'Arn') return arn(resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown', id);
         throw new TemplateError(`${this.input.name}: ${where}: Fn::GetAtt ${logicalId}.${attribute} is not supported locally`);

@@ -121,13 +121,16 @@ export interface LocalEndpoints {
   cognitoUrl: string;
   /** REST API id → base URL of the local API Gateway serving it, e.g. http://127.0.0.1:3000 */
   apiUrls: Record<string, string>;
+  /** CloudFront domain name (d….cloudfront.net) → base URL of the local distribution serving it. */
+  distributionUrls?: Record<string, string>;
 }
 
 /**
  * Rewrites AWS endpoint URLs in resolved values (outputs, SSM values) to the twin's, so `.local/outputs.json`
  * reads like the deployed stacks' outputs: the hosted domain and the issuer (with or without its scheme, as
  * ProviderURL and ProviderName give it) go to the local Cognito, and each API's execute-api host to the
- * local gateway serving that API. Paths (pool id, stage, /oauth2/token) are kept.
+ * local gateway serving that API, each CloudFront domain to the local distribution. Paths (pool id, stage,
+ * /oauth2/token) are kept.
  */
 export function localizeUrl(value: string, system: System, endpoints: LocalEndpoints): string {
   const region = system.region.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -138,6 +141,9 @@ export function localizeUrl(value: string, system: System, endpoints: LocalEndpo
     .replace(new RegExp(`^cognito-idp\\.${region}\\.amazonaws\\.com/`), `${cognitoHost}/`)
     .replace(new RegExp(`^https://([a-z0-9]+)\\.execute-api\\.${region}\\.amazonaws\\.com`), (whole, apiId: string) =>
       Object.hasOwn(endpoints.apiUrls, apiId) ? endpoints.apiUrls[apiId]! : whole,
+    )
+    .replace(/^https:\/\/(d[a-z0-9]+\.cloudfront\.net)/, (whole, domain: string) =>
+      endpoints.distributionUrls && Object.hasOwn(endpoints.distributionUrls, domain) ? endpoints.distributionUrls[domain]! : whole,
     )
     .replace(new RegExp(`^[a-z0-9-]+\\.auth\\.${region}\\.amazoncognito\\.com`), cognitoHost);
 }

@@ -31,6 +31,8 @@ export interface ApiTarget {
   region: string;
   /** The ApiUrl output: the stage URL, ending with a slash. */
   apiUrl: string;
+  /** The CloudFrontUrl output (the same API through its distribution), when the stack has one. */
+  cloudFrontUrl?: string;
   tokenUrl: string;
   issuerUrl: string;
   /** Cognito's JSON API (InitiateAuth, Admin*): the twin's, or https://cognito-idp.<region>.amazonaws.com/ */
@@ -104,6 +106,7 @@ export function targetFromTwinOutputs(outputs: TwinOutputsFile, apiEnv?: string)
     kind: 'local',
     region,
     apiUrl: need('api', 'ApiUrl'),
+    cloudFrontUrl: api.CloudFrontUrl,
     tokenUrl: need('auth', 'TokenUrl'),
     issuerUrl: need('auth', 'IssuerUrl'),
     cognitoEndpoint: endpoint,
@@ -206,6 +209,7 @@ export async function awsTarget(names: StackNames, described: readonly ClientNam
         kind: 'aws',
         region,
         apiUrl: api.ApiUrl!,
+        cloudFrontUrl: api.CloudFrontUrl,
         tokenUrl: auth.TokenUrl!,
         issuerUrl: auth.IssuerUrl!,
         cognitoEndpoint: `https://cognito-idp.${region}.amazonaws.com/`,

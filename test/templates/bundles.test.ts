@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSystem } from '../../local/template/system';
 import { buildProperties, listFunctions, ROOT, type FunctionSpec } from './model';
-import { buildAsSam, lambdaEnvironment } from './samBuild';
+import { buildAsSam, lambdaEnvironment, unusedCodecInputs } from './samBuild';
 import { run } from '../support/tools';
 
 /**
@@ -51,6 +51,8 @@ describe('bundles built as sam build would build them', () => {
     if (props.Minify === true) expect(built.args).toContain('--minify');
     if (props.Sourcemap === true) expect(existsSync(`${built.handlerFile}.map`)).toBe(true);
     if (props.Target !== undefined) expect(built.args).toContain(`--target=${String(props.Target)}`);
+    // Only what the function runs: no other protocol's codecs or browser parser beside the DynamoDB client.
+    if ('@aws-sdk/client-dynamodb' in built.composition) expect(unusedCodecInputs(built)).toEqual({});
 
     const env = lambdaEnvironment(fn, variablesOf(fn), system.region, built.artifactsDir);
     const result = await run(process.execPath, ['-e', LOADER, built.handlerFile, fn.handlerExport], { cwd: built.artifactsDir, env, timeoutMs: 30_000 });

@@ -71,6 +71,19 @@ export interface BuiltFunction {
   samBuildProblems: string[];
   /** Bytes each package (or '(project)' for CodeUri sources) contributes to the handler file. */
   composition: Record<string, number>;
+  /** Bytes each input file (path relative to CodeUri) contributes to the output files; 0 = tree-shaken away. */
+  inputBytes: Record<string, number>;
+}
+
+/**
+ * Inputs a DynamoDB function never runs: the other AWS protocols' codecs (CBOR, XML, query) and the browser
+ * user-agent parser. They came in through the SDK's CommonJS builds (see MainFields in the templates).
+ */
+export const UNUSED_CODEC = /[\\/](cbor|xml-builder|xml)[\\/]|[\\/]protocols[\\/](query|xml|cbor)[\\/]|[\\/]bowser[\\/]/i;
+
+/** The inputs of a build matching UNUSED_CODEC that left bytes in its output, with those bytes. */
+export function unusedCodecInputs(built: Pick<BuiltFunction, 'inputBytes'>): Record<string, number> {
+  return Object.fromEntries(Object.entries(built.inputBytes).filter(([input, bytes]) => bytes > 0 && UNUSED_CODEC.test(input)));
 }
 
 interface Metafile {
@@ -107,11 +120,15 @@ export async function buildAsSam(fn: FunctionSpec, outRoot: string): Promise<Bui
   const meta = JSON.parse(readFileSync(metafile, 'utf8')) as Metafile;
   const inputs = Object.keys(meta.inputs);
   const composition: Record<string, number> = {};
+  const inputBytes: Record<string, number> = {};
   for (const output of Object.values(meta.outputs)) {
     if (!output.entryPoint) continue;
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) composition[packageOf(input)] = (composition[packageOf(input)] ?? 0) + bytesInOutput;
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      composition[packageOf(input)] = (composition[packageOf(input)] ?? 0) + bytesInOutput;
+      inputBytes[input] = (inputBytes[input] ?? 0) + bytesInOutput;
+    }
   }
-  return { fn, artifactsDir, handlerFile, args, inputs, samBuildProblems: samBuildProblems(fn, inputs), composition };
+  return { fn, artifactsDir, handlerFile, args, inputs, samBuildProblems: samBuildProblems(fn, inputs), composition, inputBytes };
 }
 
 interface LockFile {

@@ -202,6 +202,17 @@ describe('SAM transform (aws-sam-translator, offline)', () => {
     });
   });
 
+  samTest('the optional CloudFront distribution comes through the transform under its condition, its origin the translated REST API', () => {
+    const t = translated('api');
+    const distributions = ofType(t, 'AWS::CloudFront::Distribution');
+    expect(distributions.map(([id, r]) => [id, (r as { Condition?: string }).Condition])).toEqual([['ApiDistribution', 'CreateCloudFront']]);
+    const restApis = ofType(t, 'AWS::ApiGateway::RestApi').map(([id]) => id);
+    const origin = JSON.stringify((distributions[0]![1].Properties?.DistributionConfig as { Origins: unknown[] }).Origins[0]);
+    expect(restApis).toHaveLength(1);
+    expect(origin).toContain(`\${${restApis[0]}}.execute-api.`);
+    expect(t.Outputs?.CloudFrontUrl).toMatchObject({ Condition: 'CreateCloudFront' });
+  });
+
   samTest('functions come out as arm64 nodejs24.x Lambdas with their handlers', () => {
     for (const stack of STACK_KEYS) {
       for (const [id, fn] of ofType(translated(stack), 'AWS::Lambda::Function')) {

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { distributionsOf } from '../../local/cloudfront/distribution-model';
+import { forwardsAuthorization, forwardsViewerHost } from '../../local/cloudfront/origin-request';
+import { selects } from '../../local/cloudfront/policies';
 import { readDeployConfigs } from '../../local/template/samconfig';
 import type { ResolvedResource } from '../../local/template/stack';
 import { loadSystem } from '../../local/template/system';
@@ -378,5 +381,43 @@ describe('each API trusts only its own app clients (the authorizer checks no cli
     const [a, b] = two.apis.map(clientIdsOf);
     expect(a!.USER_CLIENT_IDS).not.toBe(b!.USER_CLIENT_IDS);
     expect(a!.MACHINE_CLIENT_IDS!.split(',').some((id) => b!.MACHINE_CLIENT_IDS!.includes(id))).toBe(false);
+  });
+});
+
+describe('optional CloudFront front (EnableCloudFront)', () => {
+  const enabled = loadSystem({ rootDir: ROOT, apiParameters: { EnableCloudFront: 'true' } });
+  const [distribution] = distributionsOf(enabled.api, enabled.ids);
+  const raw = rawTemplate('api');
+
+  test('off by default: the distribution and its output exist only under CreateCloudFront', () => {
+    expect(raw.Parameters?.EnableCloudFront?.Default).toBe('false');
+    expect(raw.Resources.ApiDistribution?.Condition).toBe('CreateCloudFront');
+    expect((raw.Outputs?.CloudFrontUrl as { Condition?: string } | undefined)?.Condition).toBe('CreateCloudFront');
+    expect(ofType('AWS::CloudFront::Distribution')).toEqual([]);
+    expect(enabled.api.outputs.CloudFrontUrl).toBe(`https://${distribution!.domainName}/`);
+  });
+
+  test('its origin is this stack\'s REST API stage, over HTTPS only; viewers must use HTTPS', () => {
+    const restApiId = Object.values(enabled.api.resources).find((r) => r.type === 'AWS::Serverless::Api')!.physicalId;
+    const origins = Object.values(distribution!.origins);
+    expect(origins.map((o) => [o.domainName, o.originPath])).toEqual([[`${restApiId}.execute-api.${enabled.region}.amazonaws.com`, `/${enabled.api.parameters.StageName}`]]);
+    const config = enabled.api.resources.ApiDistribution!.properties.DistributionConfig as { Origins: { CustomOriginConfig: { OriginProtocolPolicy: string } }[] };
+    expect(config.Origins[0]!.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    for (const behavior of distribution!.behaviors) expect(['https-only', 'redirect-to-https']).toContain(behavior.viewerProtocolPolicy);
+  });
+
+  test('every behavior allows every method the API routes (and OPTIONS for preflights)', () => {
+    const methods = new Set([...routes().map((r) => r.method.toUpperCase()), 'OPTIONS']);
+    for (const behavior of distribution!.behaviors) expect(behavior.allowedMethods).toEqual(expect.arrayContaining([...methods]));
+  });
+
+  test('no caller is served another caller\'s response, and GETs keep their Authorization header', () => {
+    for (const behavior of distribution!.behaviors) {
+      const keyedOnToken = selects(behavior.cachePolicy.headers, 'authorization');
+      expect({ pattern: behavior.pathPattern, nothingCachedOrKeyedOnToken: behavior.cachePolicy.maxTtl === 0 || keyedOnToken }).toEqual({ pattern: behavior.pathPattern, nothingCachedOrKeyedOnToken: true });
+      expect(forwardsAuthorization('GET', behavior)).toBe(true);
+      // API Gateway refuses a Host that is not its own.
+      expect(forwardsViewerHost(behavior)).toBe(false);
+    }
   });
 });
