@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runChild } from './child';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -22,24 +22,14 @@ export interface LoadSample {
   wallMs: number;
 }
 
-export function measureLoad(file: string, env: Record<string, string>, cwd: string, execPath = process.execPath): Promise<LoadSample> {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(execPath, ['-e', CHILD, file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      const wallMs = performance.now() - started;
-      if (code !== 0) return fail(new Error(`loading ${file} exited ${code}: ${stderr.trim()}`));
-      try {
-        const { loadMs, readyMs } = JSON.parse(stdout) as { loadMs: number; readyMs: number };
-        done({ loadMs, readyMs, wallMs });
-      } catch {
-        fail(new Error(`loading ${file} printed no timing: ${stdout}${stderr}`));
-      }
-    });
-  });
+export async function measureLoad(file: string, env: Record<string, string>, cwd: string, execPath = process.execPath): Promise<LoadSample> {
+  const started = performance.now();
+  const { stdout, stderr } = await runChild(`loading ${file}`, execPath, ['-e', CHILD, file], { cwd, env });
+  const wallMs = performance.now() - started;
+  try {
+    const { loadMs, readyMs } = JSON.parse(stdout) as { loadMs: number; readyMs: number };
+    return { loadMs, readyMs, wallMs };
+  } catch {
+    throw new Error(`loading ${file} printed no timing: ${stdout}${stderr}`);
+  }
 }

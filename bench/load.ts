@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runChild } from './child';
 
 /**
  * A small load generator in its own Node process, so its CPU is not taken from the event loop it measures
@@ -126,25 +126,15 @@ export interface LoadResult {
 }
 
 /** Runs one load in a child process, from `cwd` (the project root, where the SDK resolves). */
-export function runLoad(spec: LoadSpec, cwd: string): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec, cwd: string): Promise<LoadResult> {
   const full = { method: 'GET', headers: {}, durationMs: 5_000, warmupMs: 1_000, ...spec };
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-e', CHILD, JSON.stringify(full)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      if (code !== 0) return fail(new Error(`load generator exited ${code}: ${stderr.trim()}`));
-      try {
-        const parsed = JSON.parse(stdout) as Omit<LoadResult, 'rate'>;
-        done({ ...parsed, rate: parsed.latencyMs.n / (parsed.wallMs / 1000) });
-      } catch {
-        fail(new Error(`load generator printed no result: ${stdout.slice(0, 200)}${stderr.slice(0, 200)}`));
-      }
-    });
-  });
+  const { stdout, stderr } = await runChild('load generator', process.execPath, ['-e', CHILD, JSON.stringify(full)], { cwd });
+  try {
+    const parsed = JSON.parse(stdout) as Omit<LoadResult, 'rate'>;
+    return { ...parsed, rate: parsed.latencyMs.n / (parsed.wallMs / 1000) };
+  } catch {
+    throw new Error(`load generator printed no result: ${stdout.slice(0, 200)}${stderr.slice(0, 200)}`);
+  }
 }
 
 /** How many answers had this status (numbers and error names alike). */

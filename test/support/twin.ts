@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startTwin, type Twin, type TwinOptions } from '../../local/twin';
 
 /** A twin on free ports, sharing the run's DynamoDB Local, everything else in memory. */
@@ -50,4 +51,26 @@ export async function clientCredentialsToken(twin: Twin, clientId: string, scope
   });
   if (result.status !== 200) throw new Error(`token endpoint said ${result.status} ${JSON.stringify(result.body)}`);
   return (result.body as { access_token: string }).access_token;
+}
+
+/**
+ * A confirmed user (AdminCreateUser + AdminSetUserPassword --permanent, password PASSWORD) signed in with
+ * USER_PASSWORD_AUTH + SECRET_HASH on the API's user client, through the real SDK: its access and ID tokens.
+ */
+export async function signedInUser(twin: Twin, email: string): Promise<{ accessToken: string; idToken: string }> {
+  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const pool = twin.outputs.auth.UserPoolId!;
+  const clientId = twin.outputs.api.UserClientId!;
+  try {
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
+    const auth = await sdk.send(new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: secretHash(twin.outputs.local.ClientSecrets[clientId]!, email, clientId) },
+    }));
+    return { accessToken: auth.AuthenticationResult!.AccessToken!, idToken: auth.AuthenticationResult!.IdToken! };
+  } finally {
+    sdk.destroy();
+  }
 }

@@ -2,11 +2,10 @@
  * The Cognito authorizer matrix through the whole twin: real tokens from the local Cognito, forged ones
  * made the ways attackers make them, and the exact statuses and bodies API Gateway answers with.
  */
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeProtectedHeader, generateKeyPair, SignJWT, type JWK } from 'jose';
 import type { Twin } from '../../local/twin';
 import { payloadOf, withAlgNone, withHs256PublicKey, withTamperedPayload } from '../support/forgedTokens';
-import { clientCredentialsToken, http, PASSWORD, secretHash, startTestTwin } from '../support/twin';
+import { clientCredentialsToken, http, signedInUser, startTestTwin } from '../support/twin';
 
 
 describe('API Gateway Cognito authorizer, through the twin', () => {
@@ -26,20 +25,7 @@ describe('API Gateway Cognito authorizer, through the twin', () => {
     m2m = await clientCredentialsToken(twin, twin.outputs.api.M2MClientId!);
     readOnly = await clientCredentialsToken(twin, twin.outputs.api.ReadOnlyClientId!);
 
-    const cognito = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    const pool = twin.outputs.auth.UserPoolId!;
-    const clientId = twin.outputs.api.UserClientId!;
-    const email = 'matrix@example.com';
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
-    const auth = await cognito.send(new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: secretHash(twin.outputs.local.ClientSecrets[clientId]!, email, clientId) },
-    }));
-    userAccess = auth.AuthenticationResult!.AccessToken!;
-    userId = auth.AuthenticationResult!.IdToken!;
-    cognito.destroy();
+    ({ accessToken: userAccess, idToken: userId } = await signedInUser(twin, 'matrix@example.com'));
   });
   afterAll(async () => {
     await twin?.stop();

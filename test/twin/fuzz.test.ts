@@ -10,14 +10,13 @@
  * The seed is fixed so a failure is repeatable: the report names the request. FUZZ_SEED=<n> explores.
  */
 import { Agent } from 'node:http';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { generateKeyPair, SignJWT, type JWK } from 'jose';
 import { refusals } from '../../local/apigateway/request-limits';
 import type { Twin } from '../../local/twin';
 import { headerOf, payloadOf, withAlgNone, withHs256PublicKey, withTamperedPayload } from '../support/forgedTokens';
 import { badJson, Dice, encode, headerSafe, inPool, JsonObject, jsonText, oddJson, oddQuery, oddSegment, oddString, prng, PROTOTYPE_NAMES, send, type FuzzRequest, type FuzzResponse } from '../support/fuzz';
 import { rawExchange, responses } from '../support/rawHttp';
-import { clientCredentialsToken, http, PASSWORD, secretHash, startTestTwin } from '../support/twin';
+import { clientCredentialsToken, http, signedInUser, startTestTwin } from '../support/twin';
 
 /** Fixed, so `npm test` is repeatable; FUZZ_SEED=<n> explores other sequences. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_105);
@@ -39,18 +38,7 @@ beforeAll(async () => {
   const userClient = twin.outputs.api.UserClientId!;
   m2m = { id: twin.outputs.api.M2MClientId!, secret: twin.outputs.local.ClientSecrets[twin.outputs.api.M2MClientId!]! };
   clientIds = [userClient, m2m.id, twin.outputs.api.ReadOnlyClientId!];
-  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const email = 'fuzz-owner@example.com';
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
-  await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: PASSWORD, Permanent: true }));
-  const auth = await sdk.send(new InitiateAuthCommand({
-    ClientId: userClient,
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: secretHash(twin.outputs.local.ClientSecrets[userClient]!, email, userClient) },
-  }));
-  sdk.destroy();
-  tokens.userAccess = auth.AuthenticationResult!.AccessToken!;
-  tokens.userId = auth.AuthenticationResult!.IdToken!;
+  ({ accessToken: tokens.userAccess, idToken: tokens.userId } = await signedInUser(twin, 'fuzz-owner@example.com'));
   tokens.write = await clientCredentialsToken(twin, m2m.id);
   tokens.read = await clientCredentialsToken(twin, twin.outputs.api.ReadOnlyClientId!);
   forged = await forgeries(tokens.write);
