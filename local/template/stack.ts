@@ -293,7 +293,25 @@ class StackResolver {
     if (pseudo !== undefined) return pseudo;
     if (name in this.parameters) return this.parameters[name];
     if (name in this.template.Resources) return this.physicalId(name);
+    const generated = this.generatedRef(name, where);
+    if (generated !== undefined) return generated;
     throw new TemplateError(`${this.input.name}: ${where}: Ref to unknown ${name}`);
+  }
+
+  /**
+   * SAM's references to the resources it generates (SAM developer guide, "Referencing generated AWS CloudFormation
+   * resources"): `<Api>.Stage` is the stage (its Ref, the stage name), `<Api>.Deployment` the deployment.
+   */
+  private generatedRef(name: string, where: string): string | undefined {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const [logicalId, part] = [name.slice(0, dot), name.slice(dot + 1)];
+    const resource = this.template.Resources[logicalId];
+    if (resource?.Type !== 'AWS::Serverless::Api' && resource?.Type !== 'AWS::Serverless::HttpApi') return undefined;
+    this.resource(logicalId, where);
+    if (part === 'Stage') return String(this.properties(logicalId).StageName ?? '$default');
+    if (part === 'Deployment') return this.input.ids.get(`${this.input.name}/${logicalId}/DeploymentId`, idFormats.restApiId);
+    return undefined;
   }
 
   private sub(text: string, vars: Record<string, Json>, where: string): string {

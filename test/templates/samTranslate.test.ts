@@ -1,28 +1,10 @@
-import { join, relative } from 'node:path';
-import { loadSystem, type System } from '../../local/template/system';
+import { loadSystem } from '../../local/template/system';
 import type { ResolvedStack } from '../../local/template/stack';
 import { apiEvents, ROOT, STACK_KEYS, type StackKey } from './model';
-import { probe, PYTHON, run, testWithTool } from '../support/tools';
+import { parameterValues, samTest, samTranslator, translate, type CfnTemplate } from './samTransform';
 
-/**
- * The real SAM transform (aws-sam-translator, the library CloudFormation's AWS::Serverless transform runs), offline.
- * test/templates/sam_translate.py applies what runs before it (AWS::LanguageExtensions, `sam package`), and gets
- * the parameter values CloudFormation would pass: samconfig overrides, SSM-typed parameters resolved through the
- * auth stack's published parameters (loadSystem).
- */
+/** The processed templates: what the SAM transform hands CloudFormation (see samTransform.ts). */
 
-interface CfnResource {
-  Type: string;
-  Condition?: string;
-  DependsOn?: string | string[];
-  DeletionPolicy?: unknown;
-  Properties?: Record<string, unknown>;
-  Metadata?: Record<string, unknown>;
-}
-interface CfnTemplate {
-  Resources: Record<string, CfnResource>;
-  Outputs?: Record<string, unknown>;
-}
 interface Operation {
   security?: Record<string, unknown[]>[];
   'x-amazon-apigateway-integration'?: { type?: string; uri?: unknown };
@@ -35,22 +17,6 @@ interface OpenApiBody {
   components?: { securitySchemes?: Record<string, Record<string, unknown>> };
   securityDefinitions?: Record<string, Record<string, unknown>>;
   'x-amazon-apigateway-gateway-responses'?: Record<string, { responseParameters?: Record<string, unknown>; responseTemplates?: Record<string, string> }>;
-}
-
-const samTranslator = probe('aws-sam-translator (python)', PYTHON, ['-c', 'import samtranslator; print(samtranslator.__version__)']);
-const samTest = testWithTool(samTranslator, 'Install it with `pip install aws-sam-translator` (PYTHON=... picks the interpreter).');
-
-const SCRIPT = join(__dirname, 'sam_translate.py');
-
-function parameterValues(stack: ResolvedStack): Record<string, string> {
-  return Object.fromEntries(Object.entries(stack.parameters).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
-}
-
-async function translate(system: System, stack: ResolvedStack): Promise<CfnTemplate> {
-  const request = { template: stack.templatePath, parameters: parameterValues(stack), region: system.region };
-  const result = await run(PYTHON, [SCRIPT], { input: JSON.stringify(request), cwd: ROOT });
-  if (result.code !== 0) throw new Error(`SAM transform of ${relative(ROOT, stack.templatePath)} failed (exit ${result.code}):\n${result.stderr}`);
-  return JSON.parse(result.stdout) as CfnTemplate;
 }
 
 /** What CloudFormation knows when it resolves the transform's output: parameter values, conditions, the stack name. */
@@ -127,13 +93,13 @@ describe('SAM transform (aws-sam-translator, offline)', () => {
     });
   }
 
-  samTest('AWS::LanguageExtensions step resolved the table policies: kept on delete and replace, not after a failed create', () => {
+  samTest('the table policies reach CloudFormation as written (no transform resolves them): kept on delete and replace, not after a failed create', () => {
     const table = ofType(translated('api'), 'AWS::DynamoDB::Table');
     expect(table.length).toBe(1);
     const [, resource] = table[0]!;
     expect(system.api.parameters.TableRetention).toBe('Retain');
-    expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
-    expect((resource as { UpdateReplacePolicy?: unknown }).UpdateReplacePolicy).toBe('Retain');
+    expect(resolveParams(resource.DeletionPolicy, scopeOf(system.api))).toBe('RetainExceptOnCreate');
+    expect(resolveParams(resource.UpdateReplacePolicy, scopeOf(system.api))).toBe('Retain');
   });
 
   samTest('no stage named "Stage" (OpenApiVersion 3.0): one stage, the StageName parameter', () => {

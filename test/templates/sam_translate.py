@@ -5,11 +5,9 @@ CloudFormation as JSON.
 stdin: {"template": "<path>", "parameters": {"Name": "value", ...}, "region": "us-east-1"}
 
 What CloudFormation and `sam package` do before the transform runs, this script does too:
-  * AWS::LanguageExtensions (when listed before AWS::Serverless-2016-10-31) is applied first. Only the part of it
-    these templates use is emulated: a Ref to a parameter, or Fn::If on a condition over parameters, as
-    DeletionPolicy / UpdateReplacePolicy. Any other
-    language-extension construct (Fn::ForEach, Fn::Length, Fn::ToJsonString, Fn::FindInMap with DefaultValue, other
-    intrinsics in policies) stops the script with exit 3 rather than being passed through half-processed.
+  * No other transform runs first: a template listing AWS::LanguageExtensions (or any transform besides
+    AWS::Serverless-2016-10-31) stops the script with exit 3 rather than being passed through half-processed.
+    CloudFormation itself resolves Ref / Fn::If in DeletionPolicy and UpdateReplacePolicy; the output keeps them.
   * `sam package` uploads local CodeUri / ContentUri and rewrites them to s3:// URIs: they become placeholders.
   * Parameter values are what CloudFormation hands the transform: defaults merged with overrides, and SSM-typed
     parameters already resolved to the parameter's value (the caller resolves them through the auth stack).
@@ -23,9 +21,7 @@ import logging
 import os
 import sys
 
-LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 SERVERLESS = "AWS::Serverless-2016-10-31"
-POLICY_VALUES = {"Delete", "Retain", "Snapshot", "RetainExceptOnCreate"}
 
 
 class Unsupported(Exception):
@@ -37,80 +33,12 @@ class EmptyManagedPolicyLoader:
         return {}
 
 
-def find_language_extension_functions(node, where="$"):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key.startswith("Fn::ForEach") or key in ("Fn::Length", "Fn::ToJsonString"):
-                raise Unsupported(f"{where}: {key} needs the full AWS::LanguageExtensions transform")
-            if key == "Fn::FindInMap" and isinstance(value, list) and len(value) > 3:
-                raise Unsupported(f"{where}: Fn::FindInMap with DefaultValue needs the full AWS::LanguageExtensions transform")
-            find_language_extension_functions(value, f"{where}.{key}")
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            find_language_extension_functions(item, f"{where}[{i}]")
-
-
-def policy_value(node, conditions, parameters, where):
-    """A DeletionPolicy / UpdateReplacePolicy value: a string, a Ref to a parameter, or Fn::If on a condition."""
-    if isinstance(node, str):
-        return node
-    if isinstance(node, dict) and list(node) == ["Ref"] and node["Ref"] in parameters:
-        return parameters[node["Ref"]]
-    if isinstance(node, dict) and list(node) == ["Fn::If"]:
-        name, when_true, when_false = node["Fn::If"]
-        chosen = when_true if condition(name, conditions, parameters, where) else when_false
-        return policy_value(chosen, conditions, parameters, where)
-    raise Unsupported(f"{where}: {json.dumps(node)} is not emulated here")
-
-
-def condition(name, conditions, parameters, where):
-    """Evaluates a condition made of Fn::Equals / Fn::Not / Fn::And / Fn::Or over parameter Refs and literals."""
-    def value(node):
-        if isinstance(node, dict) and list(node) == ["Ref"] and node["Ref"] in parameters:
-            return parameters[node["Ref"]]
-        if isinstance(node, (str, int, float, bool)):
-            return str(node)
-        raise Unsupported(f"{where}: condition {name}: {json.dumps(node)} is not emulated here")
-
-    def truth(node):
-        if isinstance(node, dict) and len(node) == 1:
-            (key, arg), = node.items()
-            if key == "Fn::Equals":
-                return value(arg[0]) == value(arg[1])
-            if key == "Fn::Not":
-                return not truth(arg[0])
-            if key == "Fn::And":
-                return all(truth(item) for item in arg)
-            if key == "Fn::Or":
-                return any(truth(item) for item in arg)
-            if key == "Condition":
-                return condition(arg, conditions, parameters, where)
-        raise Unsupported(f"{where}: condition {name}: {json.dumps(node)} is not emulated here")
-
-    if name not in conditions:
-        raise Unsupported(f"{where}: unknown condition {name}")
-    return truth(conditions[name])
-
-
-def apply_language_extensions(template, parameters):
+def check_transforms(template):
     transforms = template.get("Transform")
     listed = transforms if isinstance(transforms, list) else [transforms] if transforms else []
-    if LANGUAGE_EXTENSIONS not in listed:
-        return
-    if SERVERLESS in listed and listed.index(LANGUAGE_EXTENSIONS) > listed.index(SERVERLESS):
-        raise Unsupported(f"{LANGUAGE_EXTENSIONS} must be listed before {SERVERLESS} (transforms run in order)")
-    find_language_extension_functions(template.get("Resources", {}), "Resources")
-    for logical_id, resource in template.get("Resources", {}).items():
-        for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
-            value = resource.get(attribute)
-            if value is None or isinstance(value, str):
-                continue
-            resolved = policy_value(value, template.get("Conditions", {}), parameters, f"{logical_id}.{attribute}")
-            if resolved not in POLICY_VALUES:
-                raise Unsupported(f"{logical_id}.{attribute}: {json.dumps(value)} = {resolved!r} is not a policy")
-            resource[attribute] = resolved
-    remaining = [t for t in listed if t != LANGUAGE_EXTENSIONS]
-    template["Transform"] = remaining[0] if len(remaining) == 1 else remaining
+    others = [t for t in listed if t != SERVERLESS]
+    if others:
+        raise Unsupported(f"transforms {others} are not emulated here (only {SERVERLESS})")
 
 
 def package_local_artifacts(template):
@@ -147,7 +75,7 @@ def main():
     parameters.update({k: v for k, v in (request.get("parameters") or {}).items()})
 
     try:
-        apply_language_extensions(template, parameters)
+        check_transforms(template)
         package_local_artifacts(template)
     except Unsupported as error:
         print(f"unsupported: {error}", file=sys.stderr)
