@@ -22,6 +22,9 @@ const HELP = `Usage: npm start -- [options]
   --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
   --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
   --api-param K=V     override a parameter of every API stack; repeatable
+  --allowed-host NAME also answer requests for this host name (repeatable; env TWIN_ALLOWED_HOSTS, comma-separated).
+                      Every listener answers only IP addresses, localhost and *.localhost otherwise: a web page
+                      that points its own name at 127.0.0.1 (DNS rebinding) gets 403
   --log-format F      compact (default: one line per function log entry) or json (every field, pretty-printed)
   --verbose           the same as --log-format json
   -h, --help          this text`;
@@ -81,7 +84,7 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `  M2M client     ${api.M2MClientId}   (scopes read+write)`,
     `  Read-only      ${api.ReadOnlyClientId}   (scope read)`,
     `  User client    ${api.UserClientId}`,
-    `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}`,
+    `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}   (Java: listens on every interface, checks no Host)`,
     `  Outputs        ${outputs}   (client secrets live there and in the Postman environment, mode 0600; never printed)`,
     ...otherApiLines(twin),
     '',
@@ -109,6 +112,7 @@ async function main(): Promise<number> {
       'config-file': { type: 'string' },
       'auth-param': { type: 'string', multiple: true },
       'api-param': { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
       'log-format': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -136,6 +140,7 @@ async function main(): Promise<number> {
     outputsFile,
     authParameters: keyValues(values['auth-param'], '--auth-param'),
     apiParameters: keyValues(values['api-param'], '--api-param'),
+    allowedHosts: [...(values['allowed-host'] ?? []), ...(process.env.TWIN_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)],
     log: (line) => consoleLog.log(line),
   });
   const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);

@@ -53,6 +53,11 @@ export interface LocalCognito {
 export interface LocalCognitoOptions {
   system: System;
   host?: string;
+  /**
+   * Host names this listener answers besides IP literals, localhost and the AWS names it stands in for
+   * (local/host-check.ts): a request for any other Host gets 403 (DNS rebinding protection).
+   */
+  allowedHosts?: readonly string[];
   /** 0 = any free port. */
   port?: number;
   /** JSON file persisting users, signing keys and tokens state; omitted = in memory. */
@@ -87,6 +92,11 @@ export interface LocalGatewayOptions {
   /** The API stack whose REST API this gateway serves. */
   stack: ResolvedStack;
   host?: string;
+  /**
+   * Host names this listener answers besides IP literals, localhost and the AWS names it stands in for
+   * (local/host-check.ts): a request for any other Host gets 403 (DNS rebinding protection).
+   */
+  allowedHosts?: readonly string[];
   port?: number;
   cognito: LocalCognito;
   invoker: FunctionInvoker;
@@ -108,6 +118,11 @@ export interface LocalDistributionOptions {
   /** The distribution as the templates declare it (local/cloudfront/distribution-model.ts). */
   model: DistributionModel;
   host?: string;
+  /**
+   * Host names this listener answers besides IP literals, localhost and the AWS names it stands in for
+   * (local/host-check.ts): a request for any other Host gets 403 (DNS rebinding protection).
+   */
+  allowedHosts?: readonly string[];
   port?: number;
   /** Origin domain name (e.g. `<api id>.execute-api.<region>.amazonaws.com`) → base URL of the local service. */
   originUrls: Record<string, string>;

@@ -20,6 +20,11 @@ export interface TwinOptions {
   /** Project root holding samconfig.toml and the two stacks. */
   rootDir?: string;
   host?: string;
+  /**
+   * Host names (besides IP literals, localhost and the AWS names the twin stands in for) its listeners answer;
+   * any other Host gets 403 (DNS rebinding protection, local/host-check.ts).
+   */
+  allowedHosts?: readonly string[];
   /** The samconfig.toml to read (like `sam deploy --config-file`); default `<rootDir>/samconfig.toml`. */
   configFile?: string;
   /**
@@ -139,6 +144,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const cognito = await startCognito({
       system,
       host,
+      allowedHosts: options.allowedHosts,
       port: options.cognitoPort ?? 0,
       stateFile: options.stateDir ? join(options.stateDir, 'cognito.json') : undefined,
       invoker,
@@ -150,12 +156,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     const gateways: Record<string, LocalGateway> = {};
     for (const [index, stack] of system.apis.entries()) {
-      const gateway = await startGateway({ system, stack, host, port: apiPorts[index]!, cognito, invoker, accessLog: log });
+      const gateway = await startGateway({ system, stack, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log });
       stoppers.push(() => gateway.stop());
       gateways[stack.configEnv] = gateway;
     }
     const apiUrls = Object.fromEntries(Object.values(gateways).map((gateway) => [gateway.apiId, gateway.url]));
-    const distributions = await startDistributions(system, apiUrls, { host, port: options.cloudFrontPort ?? 0, log, stoppers });
+    const distributions = await startDistributions(system, apiUrls, { host, allowedHosts: options.allowedHosts, port: options.cloudFrontPort ?? 0, log, stoppers });
     const distributionUrls = Object.fromEntries(distributions.map((d) => [d.domainName, d.url]));
     const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
@@ -175,7 +181,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 async function startDistributions(
   system: System,
   apiUrls: Record<string, string>,
-  options: { host: string; port: number; log: (line: string) => void; stoppers: (() => Promise<void>)[] },
+  options: { host: string; allowedHosts?: readonly string[]; port: number; log: (line: string) => void; stoppers: (() => Promise<void>)[] },
 ): Promise<LocalDistribution[]> {
   const originUrls = Object.fromEntries(
     Object.entries(apiUrls).map(([apiId, url]) => [`${apiId}.execute-api.${system.region}.amazonaws.com`, url]),
@@ -188,7 +194,7 @@ async function startDistributions(
     for (const origin of Object.values(model.origins)) {
       if (!originUrls[origin.domainName]) options.log(`CloudFront ${model.logicalId}: origin ${origin.domainName} is not emulated locally; requests to it answer 502`);
     }
-    const distribution = await startDistribution({ model, host: options.host, port, originUrls, accessLog: options.log });
+    const distribution = await startDistribution({ model, host: options.host, allowedHosts: options.allowedHosts, port, originUrls, accessLog: options.log });
     options.stoppers.push(() => distribution.stop());
     started.push(distribution);
   }

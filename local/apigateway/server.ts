@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../contracts';
+import { refuseForeignHost } from '../host-check';
 import { readBody, type BodyRead } from '../http-body';
 import { resourcesOfType, type System } from '../template/system';
 import { accessLogLine } from './access-log';
@@ -58,7 +59,9 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   const deploymentId = randomBytes(3).toString('hex');
   const sockets = new Set<Socket>();
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
+  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
   const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => {
+    if (refuseForeignHost(req, res, allowedHosts)) return;
     handle(req, res).catch((error: unknown) => {
       log(`[api] gateway failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });

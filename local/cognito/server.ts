@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalCognito, LocalCognitoOptions } from '../contracts';
+import { refuseForeignHost } from '../host-check';
 import type { BodyRead } from '../http-body';
 import { cognitoConfig } from './config';
 import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
 import { allowCrossOrigin, closeUnlessDrained, readRequestBody, requestedHeaders, sendEmpty, sendJson, SIGNING_HEADERS } from './http';
-import { needsIamAuth, unsignedError } from './iamAuth';
+import { browserRefusal, needsIamAuth, unsignedError } from './iamAuth';
 import { revoke } from './oauth2/revoke';
 import { createOutbox } from './outbox';
 import { token } from './oauth2/token';
@@ -54,7 +55,9 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
     outbox: createOutbox(options.outboxDir),
     issuerFor: (poolId) => `${url}/${poolId}`,
   };
+  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
   const server = createServer((request, response) => {
+    if (refuseForeignHost(request, response, allowedHosts)) return;
     handle(services, `${url}/oauth2/token`, request, response).catch((error: unknown) => {
       log(`Cognito: internal error: ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalErrorException', message: internalError().message });
@@ -87,7 +90,7 @@ async function handle(s: Services, tokenUrl: string, request: IncomingMessage, r
   if (url === undefined) return sendJson(response, 400, { message: 'Malformed request URL' });
   const path = url.pathname;
   if (request.method === 'OPTIONS') return preflight(request, response, path);
-  if (request.method === 'POST' && path === '/') return jsonApi(s, request, response, read, url.searchParams);
+  if (request.method === 'POST' && path === '/') return jsonApi(s, request, response, read);
   allowCrossOrigin(response, 'oauth');
   if (request.method === 'POST' && path === '/oauth2/token') {
     return oauth(response, read, async (body) => sendJson(response, 200, await token(s, request.headers, body), OAUTH_JSON, NO_STORE));
@@ -130,7 +133,7 @@ function preflight(request: IncomingMessage, response: ServerResponse, path: str
 /** RFC 6749 §5.1: token responses must not be cached. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-async function jsonApi(s: Services, request: IncomingMessage, response: ServerResponse, read: BodyRead, query: URLSearchParams): Promise<void> {
+async function jsonApi(s: Services, request: IncomingMessage, response: ServerResponse, read: BodyRead): Promise<void> {
   const header = request.headers['x-amz-target'];
   const name = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : undefined;
   const target = name !== undefined && Object.hasOwn(targets, name) ? targets[name] : undefined;
@@ -140,8 +143,8 @@ async function jsonApi(s: Services, request: IncomingMessage, response: ServerRe
   try {
     if (read.tooLarge) throw serialization('Request body is too large');
     if (!target) throw unknownOperation(`Unknown operation ${typeof header === 'string' ? header : '(no X-Amz-Target header)'}`);
-    const unsigned = iamAuthorized ? unsignedError(request, query) : undefined;
-    if (unsigned) throw unsigned;
+    const refusal = iamAuthorized ? browserRefusal(request) ?? unsignedError(request) : undefined;
+    if (refusal) throw refusal;
     sendJson(response, 200, await target(s, jsonObject(read.body.toString('utf8'))), AMZ_JSON);
   } catch (error) {
     if (!(error instanceof CognitoError)) throw error;

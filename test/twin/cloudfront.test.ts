@@ -100,7 +100,7 @@ describe('the API through its CloudFront distribution (EnableCloudFront=true), i
 
   test('what CloudFront itself refuses gets its own HTML error, not the API\'s JSON: a GET with a body', async () => {
     // fetch will not send a GET body, so the request is written by hand.
-    const raw = await rawRequest(cloudFrontUrl, 'GET /links HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    const raw = await rawRequest(cloudFrontUrl, 'GET /links HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
     expect(raw).toMatch(/^HTTP\/1\.1 403/);
     expect(raw).toMatch(/X-Cache: Error from cloudfront/i);
     expect(raw).toContain('The request could not be satisfied');

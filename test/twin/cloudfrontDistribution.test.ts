@@ -12,6 +12,7 @@ import { cacheKey, forwardsAuthorization } from '../../local/cloudfront/origin-r
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, originRequestPolicyFromConfig } from '../../local/cloudfront/policies';
 import { startDistribution } from '../../local/cloudfront/server';
 import { loadSystem } from '../../local/template/system';
+import { rawExchange, rawRequest, statuses } from '../support/rawHttp';
 
 const CACHING_DISABLED = MANAGED_CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad']!;
 const CACHING_OPTIMIZED = MANAGED_CACHE_POLICIES['658327ea-f89d-4fab-a63d-7e88639e58f6']!;
@@ -132,6 +133,15 @@ describe('a local distribution in front of a recording origin', () => {
     for (const code of [200, 403, 404, 500, 503]) expect(cacheTtlSeconds(code, 'max-age=600', CACHING_DISABLED, {})).toBeUndefined();
   });
 
+  test('DNS rebinding: a request for a foreign Host gets 403 and never reaches the origin; the distribution\'s own name is served', async () => {
+    const url = new URL(await serve(model(behavior())));
+    const ask = (host: string) => rawExchange(url.href, rawRequest('GET', '/links', { Host: host, Connection: 'close' }));
+    expect(statuses(await ask(`attacker.example:${url.port}`))).toEqual([403]);
+    expect(seen).toHaveLength(0);
+    expect(statuses(await ask(`localhost:${url.port}`))).toEqual([200]);
+    expect(statuses(await ask('d111111abcdef8.cloudfront.net'))).toEqual([200]);
+  });
+
   test('a method the behavior does not allow is refused by CloudFront itself (403 HTML), never reaching the origin', async () => {
     const url = await serve(model(behavior({ allowedMethods: ['GET', 'HEAD'] })));
     const response = await fetch(`${url}/links`, { method: 'POST', body: '{}' });
@@ -145,7 +155,7 @@ describe('a local distribution in front of a recording origin', () => {
   test('a request over 20,480 bytes of headers gets 413 and the connection is closed', async () => {
     const url = new URL(await serve(model(behavior())));
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => socket.write(`GET /links HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(21_000)}\r\n\r\n`));
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(`GET /links HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(21_000)}\r\n\r\n`));
       const chunks: Buffer[] = [];
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
       socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));

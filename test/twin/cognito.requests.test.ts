@@ -160,13 +160,14 @@ describe('CORS: only what a browser app legitimately calls', () => {
     expect(allowed).not.toContain('authorization');
   });
 
-  test('answers: a public operation\'s are readable cross-origin, an IAM-authorized one\'s never (signed or not)', async () => {
+  test('answers: a public operation\'s are readable cross-origin; an IAM-authorized one is refused to a page, signed or not, and never readable', async () => {
     const origin = { origin: 'https://evil.example' };
     const initiate = await call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'nope' }, origin);
     expect(initiate.headers.get('access-control-allow-origin')).toBe('*');
     const described = await call('DescribeUserPoolClient', { UserPoolId: t.poolId, ClientId: t.clients.UserClient.id }, { ...origin, ...SIGNED });
-    expect(described.status).toBe(200);
+    expect({ status: described.status, type: described.body.__type }).toEqual({ status: 400, type: 'AccessDeniedException' });
     expect(described.headers.get('access-control-allow-origin')).toBeNull();
+    expect(JSON.stringify(described.body)).not.toContain(t.clients.UserClient.secret);
     const unsigned = await call('DescribeUserPoolClient', { UserPoolId: t.poolId, ClientId: t.clients.UserClient.id }, origin);
     expect(unsigned.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -177,5 +178,88 @@ describe('CORS: only what a browser app legitimately calls', () => {
     expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
     const token = await postForm(t.cognito.tokenUrl, { grant_type: 'client_credentials' }, t.clients.M2MClient);
     expect(token.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
+
+/**
+ * Issue #20: no web page can drive the admin operations. Each refusal below is one a page would otherwise get
+ * through; removing any one of them makes its test fail. After each, the pool is unchanged.
+ */
+describe('no web page can call an IAM-authorized operation', () => {
+  const PRESIGNED = '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=x%2F20260101%2Fus-east-1%2Fcognito-idp%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=y';
+  const createUser = (email: string) => ({ UserPoolId: t.poolId, Username: email, TemporaryPassword: 'Temp-Passw0rd!x', MessageAction: 'SUPPRESS' });
+  const userExists = async (email: string): Promise<boolean> => {
+    try {
+      await t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: email }));
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'UserNotFoundException') return false;
+      throw error;
+    }
+  };
+
+  async function post(query: string, operation: string, body: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${t.cognito.url}/${query}`, {
+      method: 'POST',
+      headers: { 'content-type': AMZ_JSON, 'x-amz-target': `${TARGET}${operation}`, ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  test('a fake presigned query is no signature: MissingAuthenticationTokenException, and no user is created', async () => {
+    const email = uniqueEmail('presigned');
+    expect(await post(PRESIGNED, 'AdminCreateUser', createUser(email))).toEqual({
+      status: 400,
+      body: { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    });
+    const described = await post(PRESIGNED, 'DescribeUserPoolClient', { UserPoolId: t.poolId, ClientId: t.clients.UserClient.id });
+    expect(JSON.stringify(described.body)).not.toContain(t.clients.UserClient.secret);
+    expect(await userExists(email)).toBe(false);
+  });
+
+  test('a signed-looking request from a cross-site page (Origin) is refused: AccessDeniedException, and no user is created', async () => {
+    const email = uniqueEmail('cross-site');
+    const reply = await post('', 'AdminCreateUser', createUser(email), { ...SIGNED, origin: 'http://127.0.0.1:5173' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.__type).toBe('AccessDeniedException');
+    expect(reply.body.message).toContain('Origin http://127.0.0.1:5173');
+    expect(await userExists(email)).toBe(false);
+  });
+
+  test('Fetch Metadata alone marks a page too (Sec-Fetch-Site, no Origin): refused', async () => {
+    const email = uniqueEmail('fetch-metadata');
+    const reply = await post('', 'AdminCreateUser', createUser(email), { ...SIGNED, 'sec-fetch-site': 'same-site' });
+    expect(reply.body.__type).toBe('AccessDeniedException');
+    expect(await userExists(email)).toBe(false);
+  });
+
+  test('the same signed request without browser markers (what the SDK and CLI send) is served', async () => {
+    const email = uniqueEmail('signed-cli');
+    const reply = await post('', 'AdminCreateUser', createUser(email), SIGNED);
+    expect(reply.status).toBe(200);
+    expect(await userExists(email)).toBe(true);
+  });
+
+  test('DNS rebinding: a request for a foreign Host gets 403 before anything runs (no client secret, no user)', async () => {
+    const email = uniqueEmail('rebound');
+    const port = new URL(t.cognito.url).port;
+    const headers = { 'Content-Type': AMZ_JSON, ...SIGNED };
+    const exchange = await rawExchange(t.cognito.url, [
+      rawRequest('POST', '/', { Host: `attacker.example:${port}`, 'X-Amz-Target': `${TARGET}DescribeUserPoolClient`, ...headers }, JSON.stringify({ UserPoolId: t.poolId, ClientId: t.clients.UserClient.id })),
+    ].join(''));
+    const [answer] = responses(exchange);
+    expect(answer?.status).toBe(403);
+    expect(answer?.body).toContain('DNS rebinding');
+    expect(exchange.text).not.toContain(t.clients.UserClient.secret);
+    const create = responses(await rawExchange(t.cognito.url, rawRequest('POST', '/', { Host: `attacker.example:${port}`, 'X-Amz-Target': `${TARGET}AdminCreateUser`, ...headers }, JSON.stringify(createUser(email)))));
+    expect(create[0]?.status).toBe(403);
+    expect(await userExists(email)).toBe(false);
+    // The token endpoint and discovery are behind the same check; loopback names and IP literals are served.
+    expect(responses(await rawExchange(t.cognito.url, rawRequest('GET', `/${t.poolId}/.well-known/jwks.json`, { Host: `attacker.example:${port}`, Connection: 'close' })))[0]?.status).toBe(403);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `app.localhost:${port}`]) {
+      const served = responses(await rawExchange(t.cognito.url, rawRequest('GET', `/${t.poolId}/.well-known/jwks.json`, { Host: host, Connection: 'close' })))[0];
+      expect({ host, status: served?.status }).toEqual({ host, status: 200 });
+    }
   });
 });

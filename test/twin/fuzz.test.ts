@@ -259,10 +259,10 @@ test(`${Object.values(COUNTS).reduce((a, b) => a + b)} fuzzed requests (seed ${S
 
 test('raw bytes no HTTP client sends: each gets a 4xx (or a closed connection), and both servers go on', async () => {
   const garbage = [
-    'NOT A REQUEST\r\n\r\n', 'GET\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /v1/links HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
-    'POST /v1/links HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
-    'POST /v1/links HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', `GET /${'a'.repeat(80_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
-    'GET /v1/links HTTP/1.1\r\nHost: x\r\nX-Bad\u0001Name: 1\r\n\r\n', 'GET /v1/links HTTP/1.1\r\nHost: x\r\n__proto__: 1\r\nconstructor: 2\r\n\r\n',
+    'NOT A REQUEST\r\n\r\n', 'GET\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /v1/links HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n',
+    'POST /v1/links HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    'POST /v1/links HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', `GET /${'a'.repeat(80_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
+    'GET /v1/links HTTP/1.1\r\nHost: localhost\r\nX-Bad\u0001Name: 1\r\n\r\n', 'GET /v1/links HTTP/1.1\r\nHost: localhost\r\n__proto__: 1\r\nconstructor: 2\r\n\r\n',
     '\u0000\u0001\u0002\r\n\r\n', 'GET /v1/links HTTP/1.1\r\n' + 'X-H: v\r\n'.repeat(3_000) + '\r\n',
   ];
   for (const url of [twin.gateway.url, twin.cognito.url]) {

@@ -80,6 +80,23 @@ describe('names that are Object.prototype members are ordinary names (they were 
   });
 });
 
+describe('DNS rebinding: the gateway answers only the host names it serves', () => {
+  const port = () => new URL(gateway.url).port;
+
+  test('a request for a foreign Host gets 403 and never reaches a function', async () => {
+    const before = logs.length;
+    const reply = await get('/test/echo/x', { Host: `attacker.example:${port()}` });
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.text).message).toContain('DNS rebinding');
+    expect(logs.slice(before).join('\n')).not.toMatch(/\/test\/echo/);
+  });
+
+  test.each(['localhost', '127.0.0.1', '[::1]', 'my-app.localhost', 'abc123.execute-api.us-east-1.amazonaws.com'])('Host %s is served', async (host) => {
+    const reply = await get('/test/echo/x', { Host: `${host}:${port()}` });
+    expect({ host, status: reply.status }).toEqual({ host, status: 200 });
+  });
+});
+
 describe('payload size: 10 MB, as API Gateway answers past it', () => {
   const TOO_LONG = 'HTTP content length exceeded 10485760 bytes.';
 
