@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { createTableFromTemplate } from '../local/dynamodb/tables';
 import { logger } from '../src/lib/logger';
 import { principalFromClaims, trustedClientsFromEnv } from '../src/lib/principal';
-import { CognitoClaimsSchema, CreateLinkBodySchema, LinkIdSchema, LinkPageSchema, TagCountListSchema } from '../src/links/schemas';
+import { CognitoClaimsSchema, CreateLinkBodySchema, LinkIdSchema, LinkPageSchema, TagCountPageSchema } from '../src/links/schemas';
 import { insertLink } from '../src/links/service';
 import { readSampleEvent, SAMPLE_CLIENT_IDS, sampleEventIds, sampleEventPath } from '../events';
 import { API_TEMPLATE, AUTH_TEMPLATE, REPO_ROOT, linksTableProperties, templateResources, uniqueTableName } from './data/linksTable';
@@ -86,7 +86,7 @@ const scenarios: Record<string, { seed?: (event: ProxyEventFile) => Promise<void
     seed: (event) => seedLink({ ...event, pathParameters: { linkId: '01JD5Q8Z3N4V6W7X8Y9Z0SEED1' } }, ['reading']),
     check: (result) => {
       expect(result).toMatchObject({ statusCode: 200 });
-      expect(TagCountListSchema.parse(JSON.parse((result as { body: string }).body)).items).toEqual([{ tag: 'reading', count: 1 }]);
+      expect(TagCountPageSchema.parse(JSON.parse((result as { body: string }).body)).items).toEqual([{ tag: 'reading', count: 1 }]);
     },
   },
   MeFunction: { check: (result) => expect(result).toMatchObject({ statusCode: 200 }) },

@@ -3,5 +3,7 @@ import { ok } from '../lib/http';
 import { ListTagsEventSchema } from '../links/schemas';
 import { listTagCounts } from '../links/service';
 
-/** GET /tags: the caller's tags with how many links bear each. */
-export const handler = apiHandler(ListTagsEventSchema, async ({ principal }) => ok({ items: await listTagCounts(principal.owner) }));
+/** GET /tags?limit=&cursor=: the caller's tags in name order with how many links bear each. */
+export const handler = apiHandler(ListTagsEventSchema, async ({ event, principal }) =>
+  ok(await listTagCounts(principal.owner, event.queryStringParameters)),
+);

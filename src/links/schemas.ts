@@ -111,6 +111,12 @@ export const ListLinksQuerySchema = z.object({
 });
 export type ListLinksQuery = z.output<typeof ListLinksQuerySchema>;
 
+export const ListTagsQuerySchema = z.object({
+  limit: PageSizeSchema.default(DEFAULT_PAGE_SIZE),
+  cursor: CursorTokenSchema.optional(),
+});
+export type ListTagsQuery = z.output<typeof ListTagsQuerySchema>;
+
 export const LinkPathSchema = z.object({ linkId: LinkIdSchema });
 export const LinkTagPathSchema = z.object({ linkId: LinkIdSchema, tag: TagSchema });
 
@@ -185,13 +191,15 @@ export const AuthorizedEventSchema = ProxyEventSchema.extend({
 export type AuthorizedEvent = z.output<typeof AuthorizedEventSchema>;
 
 export const CreateLinkEventSchema = AuthorizedEventSchema.extend({ body: jsonBody(CreateLinkBodySchema) });
+// API Gateway sends null rather than {} when there is no query string.
 export const ListLinksEventSchema = AuthorizedEventSchema.extend({
-  // API Gateway sends null rather than {} when there is no query string.
   queryStringParameters: z.preprocess((query) => query ?? {}, ListLinksQuerySchema),
 });
 export const LinkEventSchema = AuthorizedEventSchema.extend({ pathParameters: LinkPathSchema });
 export const LinkTagEventSchema = AuthorizedEventSchema.extend({ pathParameters: LinkTagPathSchema });
-export const ListTagsEventSchema = AuthorizedEventSchema;
+export const ListTagsEventSchema = AuthorizedEventSchema.extend({
+  queryStringParameters: z.preprocess((query) => query ?? {}, ListTagsQuerySchema),
+});
 export const MeEventSchema = ProxyEventSchema.extend({
   requestContext: RequestContextSchema.extend({ authorizer: z.object({ claims: IdTokenClaimsSchema }) }),
 });
@@ -229,7 +237,11 @@ export type LinkPage = z.output<typeof LinkPageSchema>;
 
 export const TagCountSchema = z.strictObject({ tag: TagSchema, count: z.int().positive() });
 export type TagCount = z.output<typeof TagCountSchema>;
-export const TagCountListSchema = z.strictObject({ items: z.array(TagCountSchema) });
+export const TagCountPageSchema = z.strictObject({
+  items: z.array(TagCountSchema),
+  nextCursor: z.string().nullable(),
+});
+export type TagCountPage = z.output<typeof TagCountPageSchema>;
 
 export const IdentitySchema = z.strictObject({
   sub: z.string(),

@@ -5,7 +5,8 @@
  * Invariants, kept by transactions:
  * - one URL item per (owner, normalised URL), pointing at the one link holding that URL;
  * - a link's `tags` list equals its set of TAG# association items;
- * - each TAGCOUNT# item counts the owner's links listing that tag.
+ * - each TAGCOUNT# item counts the owner's links listing that tag, and exists only while that count is
+ *   positive: the transaction that takes it to zero deletes it.
  * Every change to a link's tag set is conditioned on the link's `version` (optimistic lock), so a delete
  * racing a tag change cannot orphan an association or skew a count: one wins, the other re-reads.
  */
@@ -32,12 +33,14 @@ import {
   taggingPrefix,
   urlHash,
   urlKey,
+  type ItemKey,
 } from './keys';
 import {
   LinkIdSchema,
   MAX_TAGS_PER_LINK,
   StoredLinkSchema,
   TagCountSchema,
+  TagSchema,
   type CreateLinkInput,
   type Link,
   type LinkId,
@@ -46,7 +49,8 @@ import {
   type ListLinksQuery,
   type StoredLink,
   type Tag,
-  type TagCount,
+  type TagCountPage,
+  type ListTagsQuery,
 } from './schemas';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -72,26 +76,58 @@ async function transactWrite(items: TransactItem[]): Promise<void> {
 }
 
 /**
- * After a cancelled transaction: if the item at `guardedIndex` failed its condition (it changed or
- * vanished since we read it) or another transaction held an item, a fresh read decides what to do.
- * Anything else is a real error.
+ * After a cancelled transaction: if an item whose condition encodes what we read failed it (it changed or
+ * vanished since), or another transaction held an item, a fresh read decides what to do. Anything else is a
+ * real error. `guarded` names the indexes of those read-conditioned items.
  */
-function retryableOr(error: unknown, guardedIndex: number): unknown {
+function retryableOr(error: unknown, guarded: (index: number) => boolean): unknown {
   if (isThrottled(error)) return new WriteConflict(true);
-  const guardFailed = cancellationReasons(error)?.[guardedIndex] === 'ConditionalCheckFailed';
+  const guardFailed = cancellationReasons(error)?.some((reason, index) => reason === 'ConditionalCheckFailed' && guarded(index));
   return guardFailed || isTransactionConflict(error) ? new WriteConflict() : error;
 }
 
-function counterDelta(owner: string, tag: Tag, delta: 1 | -1): TransactItem {
+const onlyIndex = (guardedIndex: number) => (index: number) => index === guardedIndex;
+const everyIndex = () => true;
+
+function incrementCount(owner: string, tag: Tag): TransactItem {
   return {
     Update: {
       TableName: tableName(),
       Key: tagCountKey(owner, tag),
-      UpdateExpression: 'SET #entity = :entity, #tag = :tag ADD #count :delta',
+      UpdateExpression: 'SET #entity = :entity, #tag = :tag ADD #count :one',
       ExpressionAttributeNames: { '#entity': 'entity', '#tag': 'tag', '#count': 'count' },
-      ExpressionAttributeValues: { ':entity': 'tagCount', ':tag': tag, ':delta': delta },
+      ExpressionAttributeValues: { ':entity': 'tagCount', ':tag': tag, ':one': 1 },
     },
   };
+}
+
+/**
+ * Takes one from a counter read as `current`. DynamoDB cannot delete an item depending on an update's
+ * result, so the read decides: the last one deletes the counter (only if it still says 1), any other
+ * decrements it (only if it still says more than 1). A concurrent change fails the condition and the caller
+ * re-reads, so a counter never rests at zero and never goes negative (`<=` also clears a zero counter
+ * left by versions that kept them). No counter read (an inconsistency a
+ * crashed pre-transaction writer could have left): nothing to take from.
+ */
+function decrementCount(owner: string, tag: Tag, current: number | undefined): TransactItem[] {
+  if (current === undefined) return [];
+  const key = tagCountKey(owner, tag);
+  const names = { '#count': 'count' };
+  if (current <= 1) {
+    return [{ Delete: { TableName: tableName(), Key: key, ConditionExpression: '#count <= :one', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':one': 1 } } }];
+  }
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'ADD #count :minusOne',
+        ConditionExpression: '#count > :one',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':minusOne': -1, ':one': 1 },
+      },
+    },
+  ];
 }
 
 function putTagging(owner: string, tag: Tag, linkId: LinkId): TransactItem {
@@ -165,7 +201,7 @@ export async function insertLink(owner: string, input: CreateLinkInput, linkId: 
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    ...input.tags.flatMap((tag) => [putTagging(owner, tag, linkId), counterDelta(owner, tag, 1)]),
+    ...input.tags.flatMap((tag) => [putTagging(owner, tag, linkId), incrementCount(owner, tag)]),
   ]);
   return toLink(stored);
 }
@@ -178,7 +214,7 @@ export async function saveLink(owner: string, input: CreateLinkInput): Promise<S
     try {
       return { link: await insertLink(owner, input, linkId, new Date(now)), created: true };
     } catch (error) {
-      if (cancellationReasons(error)?.[URL_ITEM] !== 'ConditionalCheckFailed') throw retryableOr(error, URL_ITEM);
+      if (cancellationReasons(error)?.[URL_ITEM] !== 'ConditionalCheckFailed') throw retryableOr(error, onlyIndex(URL_ITEM));
       const existing = await findLinkByUrl(owner, input.url);
       // Its holder was deleted between our write and this read: the URL is free again.
       if (!existing) throw new WriteConflict();
@@ -198,15 +234,22 @@ interface QueryPage {
   more: boolean;
 }
 
-/** Items under `prefix`, newest first (sort keys end in a ULID), after the sort key `afterSk`. */
-async function queryNewestFirst(owner: string, prefix: string, afterSk: string | undefined, limit: number): Promise<QueryPage> {
+/**
+ * One page of items under `prefix` after the sort key `afterSk`: newest first for links and associations
+ * (sort keys end in a ULID), name order for tag counts.
+ */
+async function queryPage(
+  owner: string,
+  prefix: string,
+  { afterSk, limit, newestFirst }: { afterSk: string | undefined; limit: number; newestFirst: boolean },
+): Promise<QueryPage> {
   const { Items = [], LastEvaluatedKey } = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': prefix },
       ExclusiveStartKey: afterSk === undefined ? undefined : { pk: ownerPartition(owner), sk: afterSk },
-      ScanIndexForward: false,
+      ScanIndexForward: !newestFirst,
       // One extra item tells whether another page exists, so the last page never hands out a cursor
       // to an empty page. A LastEvaluatedKey with fewer items means the 1 MB cap cut the page short.
       Limit: limit + 1,
@@ -216,11 +259,11 @@ async function queryNewestFirst(owner: string, prefix: string, afterSk: string |
   return { items: Items.slice(0, limit), more: Items.length > limit || LastEvaluatedKey !== undefined };
 }
 
-/** Links by id, in one or more BatchGetItem rounds (DynamoDB may leave keys unprocessed under load). */
-async function batchGetLinks(owner: string, linkIds: readonly LinkId[]): Promise<Map<LinkId, StoredLink>> {
+/** Items by key, in one or more BatchGetItem rounds (DynamoDB may leave keys unprocessed under load). */
+async function batchGet(keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
   const table = tableName();
-  const found = new Map<LinkId, StoredLink>();
-  let pending: Record<string, unknown>[] = linkIds.map((linkId) => ({ ...linkKey(owner, linkId) }));
+  const items: Record<string, unknown>[] = [];
+  let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
   for (let attempt = 1; pending.length > 0; attempt++) {
     // Unprocessed keys are DynamoDB shedding load: after our retries, a 503 the caller can retry.
     if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new ServiceUnavailableError();
@@ -228,13 +271,30 @@ async function batchGetLinks(owner: string, linkIds: readonly LinkId[]): Promise
     const { Responses, UnprocessedKeys } = await documentClient.send(
       new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
     );
-    for (const item of Responses?.[table] ?? []) {
-      const link = StoredLinkSchema.parse(item);
-      found.set(link.linkId, link);
-    }
+    items.push(...(Responses?.[table] ?? []));
     pending = UnprocessedKeys?.[table]?.Keys ?? [];
   }
+  return items;
+}
+
+async function batchGetLinks(owner: string, linkIds: readonly LinkId[]): Promise<Map<LinkId, StoredLink>> {
+  const found = new Map<LinkId, StoredLink>();
+  if (linkIds.length === 0) return found;
+  for (const item of await batchGet(linkIds.map((linkId) => linkKey(owner, linkId)))) {
+    const link = StoredLinkSchema.parse(item);
+    found.set(link.linkId, link);
+  }
   return found;
+}
+
+/** The current counts of `tags` (consistent reads), for the decrements that must know whether they end at zero. */
+async function readCounts(owner: string, tags: readonly Tag[]): Promise<Map<Tag, number>> {
+  const counts = new Map<Tag, number>();
+  if (tags.length === 0) return counts;
+  for (const item of await batchGet(tags.map((tag) => tagCountKey(owner, tag)))) {
+    counts.set(TagSchema.parse(item.tag), Number(item.count));
+  }
+  return counts;
 }
 
 interface LinkSlice {
@@ -246,14 +306,14 @@ interface LinkSlice {
 
 async function newestLinks(owner: string, limit: number, after: LinkId | undefined): Promise<LinkSlice> {
   const afterSk = after === undefined ? undefined : linkKey(owner, after).sk;
-  const page = await queryNewestFirst(owner, LINK_PREFIX, afterSk, limit);
+  const page = await queryPage(owner, LINK_PREFIX, { afterSk, limit, newestFirst: true });
   const links = page.items.map((item) => toLink(StoredLinkSchema.parse(item)));
   return { links, last: links.at(-1)?.linkId, more: page.more };
 }
 
 async function newestLinksTagged(owner: string, tag: Tag, limit: number, after: LinkId | undefined): Promise<LinkSlice> {
   const afterSk = after === undefined ? undefined : taggingKey(owner, tag, after).sk;
-  const page = await queryNewestFirst(owner, taggingPrefix(tag), afterSk, limit);
+  const page = await queryPage(owner, taggingPrefix(tag), { afterSk, limit, newestFirst: true });
   const linkIds = page.items.map((item) => LinkIdSchema.parse(item.linkId));
   const found = await batchGetLinks(owner, linkIds);
   // Keep the association order (newest first). A link deleted or untagged between the query and the read
@@ -266,8 +326,8 @@ async function newestLinksTagged(owner: string, tag: Tag, limit: number, after: 
 }
 
 export async function listLinks(owner: string, { tag, limit, cursor }: ListLinksQuery): Promise<LinkPage> {
-  const scope = { owner, tag };
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
+  const scope = { listing: 'links', owner, tag } as const;
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, scope, (position) => LinkIdSchema.safeParse(position).data);
   const slice = tag === undefined ? await newestLinks(owner, limit, after) : await newestLinksTagged(owner, tag, limit, after);
   const nextCursor = slice.more && slice.last !== undefined ? encodeCursor(slice.last, scope) : null;
   return { items: slice.links, nextCursor };
@@ -278,6 +338,7 @@ export async function deleteLink(owner: string, linkId: LinkId): Promise<void> {
   await retryOnWriteConflict(async () => {
     const link = await getStoredLink(owner, linkId);
     if (!link) throw new NotFoundError(LINK_NOT_FOUND);
+    const counts = await readCounts(owner, link.tags);
     try {
       await transactWrite([
         {
@@ -298,11 +359,11 @@ export async function deleteLink(owner: string, linkId: LinkId): Promise<void> {
             ExpressionAttributeValues: { ':linkId': linkId },
           },
         },
-        ...link.tags.flatMap((tag) => [deleteTagging(owner, tag, linkId), counterDelta(owner, tag, -1)]),
+        ...link.tags.flatMap((tag) => [deleteTagging(owner, tag, linkId), ...decrementCount(owner, tag, counts.get(tag))]),
       ]);
     } catch (error) {
-      // Index 0: tagged, untagged or deleted since our read; the next read sees which.
-      throw retryableOr(error, 0);
+      // The link changed since our read (tagged, untagged, deleted) or a counter moved: re-read and decide.
+      throw retryableOr(error, everyIndex);
     }
   });
 }
@@ -318,9 +379,9 @@ export async function tagLink(owner: string, linkId: LinkId, tag: Tag): Promise<
     }
     const tags = [...link.tags, tag].sort();
     try {
-      await transactWrite([updateLinkTags(owner, link, tags), putTagging(owner, tag, linkId), counterDelta(owner, tag, 1)]);
+      await transactWrite([updateLinkTags(owner, link, tags), putTagging(owner, tag, linkId), incrementCount(owner, tag)]);
     } catch (error) {
-      throw retryableOr(error, 0);
+      throw retryableOr(error, onlyIndex(0));
     }
   });
 }
@@ -332,32 +393,28 @@ export async function untagLink(owner: string, linkId: LinkId, tag: Tag): Promis
     if (!link) throw new NotFoundError(LINK_NOT_FOUND);
     if (!link.tags.includes(tag)) return;
     const tags = link.tags.filter((existing) => existing !== tag);
+    const counts = await readCounts(owner, [tag]);
     try {
-      await transactWrite([updateLinkTags(owner, link, tags), deleteTagging(owner, tag, linkId), counterDelta(owner, tag, -1)]);
+      await transactWrite([updateLinkTags(owner, link, tags), deleteTagging(owner, tag, linkId), ...decrementCount(owner, tag, counts.get(tag))]);
     } catch (error) {
-      throw retryableOr(error, 0);
+      throw retryableOr(error, everyIndex);
     }
   });
 }
 
-/** The owner's tags in name order with how many links bear each; counters at zero are left out. */
-export async function listTagCounts(owner: string): Promise<TagCount[]> {
-  const counts: TagCount[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: '#count > :zero',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': TAG_COUNT_PREFIX, ':zero': 0 },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of Items) counts.push(TagCountSchema.parse({ tag: item.tag, count: item.count }));
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return counts;
+/**
+ * One page of the owner's tags in name order with how many links bear each. Counters are deleted when they
+ * reach zero; any zero counter an older version left behind is skipped.
+ */
+export async function listTagCounts(owner: string, { limit, cursor }: ListTagsQuery): Promise<TagCountPage> {
+  const scope = { listing: 'tags', owner } as const;
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, scope, (position) => TagSchema.safeParse(position).data);
+  const afterSk = after === undefined ? undefined : tagCountKey(owner, after).sk;
+  const page = await queryPage(owner, TAG_COUNT_PREFIX, { afterSk, limit, newestFirst: false });
+  const counted = page.items.map((item) => TagCountSchema.parse({ tag: item.tag, count: item.count }));
+  const last = counted.at(-1)?.tag;
+  return {
+    items: counted.filter(({ count }) => count > 0),
+    nextCursor: page.more && last !== undefined ? encodeCursor(last, scope) : null,
+  };
 }

@@ -5,6 +5,10 @@ import { LinkIdSchema, TagSchema } from '../../src/links/schemas';
 const position = LinkIdSchema.parse('01JD5Q8Z3N4V6W7X8Y9Z0ABCDE');
 const owner = 'owner-1';
 const news = TagSchema.parse('news');
+const asLinkId = (text: string) => LinkIdSchema.safeParse(text).data;
+const asTag = (text: string) => TagSchema.safeParse(text).data;
+const links = (tag?: typeof news) => ({ listing: 'links', owner, tag }) as const;
+const tags = { listing: 'tags', owner } as const;
 
 beforeEach(() => {
   process.env.CURSOR_KEY = 'cursor-key-for-unit-tests';
@@ -21,39 +25,44 @@ function expectRefused(action: () => unknown): void {
 
 describe('pagination cursors', () => {
   test('round-trip within their scope', () => {
-    expect(decodeCursor(encodeCursor(position, { owner, tag: undefined }), { owner, tag: undefined })).toBe(position);
-    expect(decodeCursor(encodeCursor(position, { owner, tag: news }), { owner, tag: news })).toBe(position);
+    expect(decodeCursor(encodeCursor(position, links()), links(), asLinkId)).toBe(position);
+    expect(decodeCursor(encodeCursor(position, links(news)), links(news), asLinkId)).toBe(position);
   });
 
   test('are opaque: the owner and the key appear nowhere in them', () => {
-    const cursor = encodeCursor(position, { owner, tag: news });
+    const cursor = encodeCursor(position, links(news));
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(cursor).not.toContain(owner);
     expect(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()).toBe(position);
   });
 
   test('are refused for another owner, another filter, or no filter', () => {
-    const cursor = encodeCursor(position, { owner, tag: news });
-    expectRefused(() => decodeCursor(cursor, { owner: 'owner-2', tag: news }));
-    expectRefused(() => decodeCursor(cursor, { owner, tag: TagSchema.parse('sport') }));
-    expectRefused(() => decodeCursor(cursor, { owner, tag: undefined }));
+    const cursor = encodeCursor(position, links(news));
+    expectRefused(() => decodeCursor(cursor, { ...links(news), owner: 'owner-2' }, asLinkId));
+    expectRefused(() => decodeCursor(cursor, links(TagSchema.parse('sport')), asLinkId));
+    expectRefused(() => decodeCursor(cursor, links(), asLinkId));
   });
 
   test('depend on the key: a new CURSOR_KEY voids old cursors', () => {
-    const cursor = encodeCursor(position, { owner, tag: undefined });
+    const cursor = encodeCursor(position, links());
     process.env.CURSOR_KEY = 'rotated';
-    expectRefused(() => decodeCursor(cursor, { owner, tag: undefined }));
+    expectRefused(() => decodeCursor(cursor, links(), asLinkId));
   });
 
-  test('a MAC over something that is not a link id is still refused', () => {
-    // Mint a "valid" cursor for a non-id position by abusing the encoder's own MAC.
-    const validForId = encodeCursor(position, { owner, tag: undefined });
-    const foreignPosition = Buffer.from('LINK#whatever').toString('base64url');
-    expectRefused(() => decodeCursor(`${foreignPosition}.${validForId.split('.')[1]}`, { owner, tag: undefined }));
+  test('a genuine MAC over a position that is not an id of the listing is still refused', () => {
+    expectRefused(() => decodeCursor(encodeCursor('LINK#whatever', links()), links(), asLinkId));
+  });
+
+  test('tag-count cursors round-trip, and neither listing accepts the other\'s cursors', () => {
+    const afterNews = encodeCursor(news, tags);
+    expect(decodeCursor(afterNews, tags, asTag)).toBe(news);
+    expectRefused(() => decodeCursor(encodeCursor(position, links()), tags, asTag));
+    expectRefused(() => decodeCursor(afterNews, links(), asLinkId));
+    expectRefused(() => decodeCursor(afterNews, { ...tags, owner: 'owner-2' }, asTag));
   });
 
   test('a missing CURSOR_KEY is a server fault, not the caller\'s', () => {
     delete process.env.CURSOR_KEY;
-    expect(() => encodeCursor(position, { owner, tag: undefined })).toThrow(/CURSOR_KEY/);
+    expect(() => encodeCursor(position, links())).toThrow(/CURSOR_KEY/);
   });
 });

@@ -9,7 +9,7 @@ import { handler as listLinksHandler } from '../../src/handlers/listLinks';
 import { handler as listTagsHandler } from '../../src/handlers/listTags';
 import { handler as tagLinkHandler } from '../../src/handlers/tagLink';
 import { handler as untagLinkHandler } from '../../src/handlers/untagLink';
-import { LinkPageSchema, LinkSchema, TagCountListSchema, type Link, type LinkPage, type TagCount } from '../../src/links/schemas';
+import { LinkPageSchema, LinkSchema, TagCountPageSchema, type Link, type LinkPage, type TagCount, type TagCountPage } from '../../src/links/schemas';
 import { apiEvent, invoke, type ApiResult, type Claims } from '../support/apiEvent';
 
 export function createLink(who: Claims, body: unknown): Promise<ApiResult> {
@@ -42,8 +42,8 @@ export function untagLink(who: Claims, linkId: string, tag: string): Promise<Api
   );
 }
 
-export function listTags(who: Claims): Promise<ApiResult> {
-  return invoke(listTagsHandler, apiEvent({ method: 'GET', resource: '/tags', claims: who }));
+export function listTags(who: Claims, query?: Record<string, string>): Promise<ApiResult> {
+  return invoke(listTagsHandler, apiEvent({ method: 'GET', resource: '/tags', claims: who, query }));
 }
 
 /** Saves a link and insists it was new. */
@@ -80,8 +80,22 @@ export async function allPages(who: Claims, query: Record<string, string> = {}):
   return pages;
 }
 
-export async function tagCounts(who: Claims): Promise<TagCount[]> {
-  const response = await listTags(who);
+export async function tagPage(who: Claims, query?: Record<string, string>): Promise<TagCountPage> {
+  const response = await listTags(who, query);
   if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode}: ${JSON.stringify(response.body)}`);
-  return TagCountListSchema.parse(response.body).items;
+  return TagCountPageSchema.parse(response.body);
+}
+
+/** Every tag count, following nextCursor to the end (`limit` per page). */
+export async function tagCounts(who: Claims, limit?: number): Promise<TagCount[]> {
+  const counts: TagCount[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const query: Record<string, string> = { ...(limit === undefined ? {} : { limit: String(limit) }), ...(cursor === null ? {} : { cursor }) };
+    const current: TagCountPage = await tagPage(who, query);
+    counts.push(...current.items);
+    cursor = current.nextCursor;
+  } while (cursor !== null && ++pages < 100);
+  return counts;
 }

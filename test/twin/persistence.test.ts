@@ -66,6 +66,6 @@ describe('twin state across restarts', () => {
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ linkId, url: 'https://example.com/kept', tags: ['kept'] });
     const tags = await http(`${twin.outputs.api.ApiUrl}tags`, { headers: { authorization: token } });
-    expect(tags.body).toEqual({ items: [{ tag: 'kept', count: 1 }] });
+    expect(tags.body).toEqual({ items: [{ tag: 'kept', count: 1 }], nextCursor: null });
   });
 });
