@@ -182,7 +182,9 @@ export async function benchTwin(options: TwinBenchOptions): Promise<TwinBenchRes
   };
   let twin: Twin;
   try {
-    twin = await startTwin({ rootDir: options.rootDir, apiPort: 0, cognitoPort: 0, log });
+    // The bench measures the twin, not the template's stage throttle (50 rps by default, which the twin enforces).
+    const unthrottled = { ThrottlingRateLimit: '100000', ThrottlingBurstLimit: '100000' };
+    twin = await startTwin({ rootDir: options.rootDir, apiPort: 0, cognitoPort: 0, apiParameters: unthrottled, log });
   } catch (error) {
     return { status: 'skipped', reason: `startTwin failed: ${(error as Error).message.split('\n')[0]}` };
   }

@@ -2,6 +2,7 @@
  * npm start — the whole system offline: local Cognito, local API Gateway, the functions and DynamoDB Local,
  * all read from the two templates and samconfig.toml.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTwin, type Twin } from './twin';
@@ -48,6 +49,39 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 }
 
 class UsageError extends Error {}
+
+/** A path as a person would type it here: relative inside the project, absolute outside it. */
+function shownPath(rootDir: string, path: string): string {
+  const shown = relative(rootDir, path);
+  return shown === '' ? '.' : shown.startsWith('..') ? path : shown;
+}
+
+/**
+ * The twin whose outputs.json this is, if it still runs: its process is alive and its Cognito answers (a pid alone
+ * could have been reused by an unrelated process since).
+ */
+async function runningTwin(outputsFile: string): Promise<{ pid: number; cognito: string } | undefined> {
+  let local: { Pid?: unknown; CognitoEndpoint?: unknown } | undefined;
+  try {
+    local = (JSON.parse(readFileSync(outputsFile, 'utf8')) as { local?: typeof local }).local;
+  } catch {
+    return undefined;
+  }
+  const pid = Number(local?.Pid);
+  const cognito = typeof local?.CognitoEndpoint === 'string' ? local.CognitoEndpoint : '';
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !cognito) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  try {
+    await fetch(cognito, { signal: AbortSignal.timeout(2_000) });
+    return { pid, cognito };
+  } catch {
+    return undefined;
+  }
+}
 
 function logFormat(flag: string | undefined, verbose: boolean): LogFormat {
   if (flag === undefined) return verbose ? 'json' : 'compact';
@@ -136,6 +170,14 @@ async function main(): Promise<number> {
   const outputsFile = join(localDir, 'outputs.json');
   const stateDir = values.fresh ? undefined : join(localDir, 'state');
   const consoleLog = createLogSink({ format: logFormat(values['log-format'], values.verbose) });
+  const running = await runningTwin(outputsFile);
+  if (running) {
+    throw new UsageError(
+      `another twin (pid ${running.pid}, Cognito ${running.cognito}) runs from ${shownPath(rootDir, localDir)}: this one would overwrite `
+        + 'its outputs.json and Postman environment, and the token CLI would then point at the wrong ports. '
+        + 'Stop it first, or give this one its own --local-dir.',
+    );
+  }
 
   const twin = await startTwin({
     rootDir,

@@ -69,6 +69,8 @@ export interface TwinOutputs {
     ClientSecrets: Record<string, string>;
     /** clientId → the client's AllowedOAuthScopes in the templates (DescribeUserPoolClient's, on AWS). */
     ClientScopes: Record<string, string[]>;
+    /** The process that serves these endpoints (another `npm start` on the same --local-dir checks it). */
+    Pid: number;
   };
 }
 
@@ -265,7 +267,7 @@ export function twinOutputs(system: System, endpoints: LocalEndpoints, dynamodbE
     auth: localizeOutputs(system.auth.outputs, system, endpoints),
     api: apis[system.api.configEnv]!,
     apis,
-    local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes },
+    local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes, Pid: process.pid },
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { methodThrottlesOf, type MethodThrottle } from './throttle';
 import type { ResolvedResource, ResolvedStack } from '../template/stack';
 
 /** Who may call a method: a named authorizer with the scopes the method asks for (none = ID tokens). */
@@ -57,6 +58,8 @@ export interface ApiModel {
   binaryMediaTypes: string[];
   /** `EndpointConfiguration` type: EDGE (SAM's default), REGIONAL or PRIVATE; it sets the URL length limit. */
   endpointType: EndpointType;
+  /** The stage's throttling (`MethodSettings`), per method. */
+  methodThrottles: MethodThrottle[];
 }
 
 export type EndpointType = 'EDGE' | 'REGIONAL' | 'PRIVATE';
@@ -111,6 +114,7 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     gatewayResponses: gatewayResponsesOf(props.GatewayResponses),
     binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
     endpointType: endpointTypeOf(props.EndpointConfiguration),
+    methodThrottles: methodThrottlesOf(props.MethodSettings),
   };
 }
 

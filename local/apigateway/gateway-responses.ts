@@ -35,6 +35,11 @@ export const gatewayErrors = {
    * (github.com/koki-develop/lgtm-generator/issues/10). Bodies over 10 MB never get here (request-limits.ts).
    */
   requestTooLarge: (): GatewayError => ({ responseType: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long', errorType: 'BadRequestException' }),
+  /**
+   * Stage or method throttling ("Throttle requests to your REST APIs"): 429 Too Many Requests, gateway response
+   * type THROTTLED.
+   */
+  throttled: (): GatewayError => ({ responseType: 'THROTTLED', status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' }),
   /** Lambda error, timeout, crash or malformed proxy result. */
   integrationFailure: (): GatewayError => ({ responseType: undefined, status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' }),
   authorizerConfiguration: (): GatewayError => ({

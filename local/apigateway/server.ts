@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../contracts';
 import { refuseForeignHost } from '../host-check';
+import { StageThrottle } from './throttle';
 import { readBody, type BodyRead } from '../http-body';
 import { resourcesOfType, type System } from '../template/system';
 import { accessLogLine } from './access-log';
@@ -52,6 +53,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     clientIdsOf: (poolId: string) => clientIds.get(poolId) ?? clientIds.set(poolId, clientIdsOf(options.system, poolId)).get(poolId)!,
   };
   const authorizers = new Map(Object.values(model.authorizers).map((spec) => [spec.name, new CognitoAuthorizer(spec, pools)]));
+  const throttle = new StageThrottle(model.methodThrottles);
   for (const route of model.routes) {
     const name = route.auth?.authorizer;
     if (name && !authorizers.has(name)) log(`[api] ${route.method} ${route.resourcePath}: authorizer ${name} cannot run locally (${model.unsupportedAuthorizers[name] ?? 'not defined on the API'}); it will answer 500`);
@@ -96,6 +98,8 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     }
     ex.route = match.route;
     ex.pathParameters = match.pathParameters;
+    // Throttling comes before the authorizer: a throttled request costs no authorizer call (and is not billed).
+    if (!throttle.admit(match.route.resourcePath, match.route.method)) return gatewayError(ex, gatewayErrors.throttled());
     if (match.route.auth) {
       const arn = methodArn(options.system.region, options.system.accountId, model.apiId, ex.stage, ex.method, ex.path);
       if (Buffer.byteLength(arn) > METHOD_ARN_LIMIT) return refuse(ex, refusals.uriTooLong);

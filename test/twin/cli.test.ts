@@ -65,6 +65,32 @@ describe('npm start', () => {
     await assertPortFree(dynamodbPort, 'dynamodb');
   });
 
+  test('a second twin on the same --local-dir (--fresh, other ports) refuses to start while the first runs, and overwrites nothing', async () => {
+    const ports = async () => ['--api-port', String(await freePort()), '--cognito-port', String(await freePort()), '--dynamodb-port', String(await freePort())];
+    const dir = mkdtempSync(join(tmpdir(), 'twin-cli-two-'));
+    const first = runCli([...(await ports()), '--local-dir', dir, '--fresh']);
+    try {
+      await waitFor(first, 'Ctrl-C stops everything');
+      const outputs = readFileSync(join(dir, 'outputs.json'), 'utf8');
+      const second = runCli([...(await ports()), '--local-dir', dir, '--fresh']);
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toContain(`npm start: another twin (pid ${JSON.parse(outputs).local.Pid}, Cognito ${JSON.parse(outputs).local.CognitoEndpoint}) runs from ${dir}:`);
+      expect(readFileSync(join(dir, 'outputs.json'), 'utf8')).toBe(outputs);
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exited).toBe(0);
+    // Once it has stopped, its outputs.json no longer holds anyone back.
+    const third = runCli([...(await ports()), '--local-dir', dir, '--fresh']);
+    try {
+      await waitFor(third, 'Ctrl-C stops everything');
+    } finally {
+      third.child.kill('SIGINT');
+    }
+    expect(await third.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 180_000);
+
   test('a taken port is one clear line and a non-zero exit', async () => {
     const blocker: Server = createServer();
     const port = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => {
