@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FunctionInvoker, LocalCognito, LocalDistribution, LocalGateway } from './contracts';
-import { startDynamoDbLocal, LOCAL_CREDENTIALS, type DynamoDbLocal } from './dynamodb/server';
+import { LOCAL_CREDENTIALS } from './dynamodb/server';
+import { superviseDynamoDbLocal } from './dynamodb/supervisor';
 import { createTableFromTemplate } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
@@ -91,6 +92,8 @@ export interface Twin {
    * otherwise loopback-only and Host-checked, or the reason it is not (local/dynamodb/server.ts).
    */
   dynamodbExposure?: { loopbackOnly: boolean; reason?: string };
+  /** The pid of the DynamoDB Local the twin started and supervises (a new one after each restart). */
+  dynamodbPid?: () => number | undefined;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -120,15 +123,20 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   try {
     let dynamodbEndpoint = options.dynamodbEndpoint;
     let dynamodbExposure: Twin['dynamodbExposure'];
+    let dynamodbPid: Twin['dynamodbPid'];
     if (!dynamodbEndpoint) {
-      const dynamo: DynamoDbLocal = await startDynamoDbLocal({
+      const dynamo = await superviseDynamoDbLocal({
         port: options.dynamodbPort,
         dbPath: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
         allowedHosts: options.allowedHosts,
+        log,
+        // A restarted in-memory DynamoDB Local has no tables; a persisted one keeps them (creating is idempotent).
+        afterRestart: (endpoint) => createTables(system, endpoint),
       });
       stoppers.push(() => dynamo.stop());
       dynamodbEndpoint = dynamo.endpoint;
       dynamodbExposure = { loopbackOnly: dynamo.loopbackOnly, reason: dynamo.exposure };
+      dynamodbPid = dynamo.pid;
     }
     await createTables(system, dynamodbEndpoint);
 
@@ -176,7 +184,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, readyMs: Date.now() - started, stop };
+    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, dynamodbPid, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -14,6 +14,10 @@ export interface DynamoDbLocal {
   loopbackOnly: boolean;
   /** Why it is not loopback-only, when it is not. */
   exposure?: string;
+  /** The Java process. */
+  pid: number | undefined;
+  /** Settles when Java exits for any reason other than stop(): a crash, an OOM kill, someone's `kill`. */
+  died: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +98,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   } catch (error) {
     if (!(error instanceof LaunchFailed)) throw error;
     const plain = await launch(options, port, false);
-    return { ...plain, loopbackOnly: false, exposure: `the loopback launcher did not start (${error.firstLine})` };
+    plain.exposure = `the loopback launcher did not start (${error.firstLine})`;
+    return plain;
   }
 }
 
@@ -111,7 +116,14 @@ async function launch(options: DynamoDbLocalOptions, port: number, loopback: boo
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   let exited = false;
-  const exitedPromise = new Promise<void>((done) => child.once('exit', () => { exited = true; done(); }));
+  let stopping = false;
+  let died: (outcome: { code: number | null; signal: NodeJS.Signals | null; output: string }) => void = () => {};
+  const diedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((done) => { died = done; });
+  const exitedPromise = new Promise<void>((done) => child.once('exit', (code, signal) => {
+    exited = true;
+    if (!stopping) died({ code, signal, output: output.slice(-2_000) });
+    done();
+  }));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
@@ -131,16 +143,22 @@ async function launch(options: DynamoDbLocalOptions, port: number, loopback: boo
       }
     }
   } catch (error) {
+    stopping = true;
     child.kill('SIGKILL');
     throw error;
   } finally {
     client.destroy();
   }
+  // Keep only what a crash report needs: a long-running Java must not grow the string forever.
+  child.stdout?.on('data', () => { if (output.length > 8_000) output = output.slice(-2_000); });
   return {
     endpoint,
     port,
     loopbackOnly: loopback,
+    pid: child.pid,
+    died: diedPromise,
     async stop() {
+      stopping = true;
       if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -40,3 +40,24 @@ export function isThrottled(error: unknown): boolean {
   if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) return true;
   return cancellationReasons(error)?.some((reason) => THROTTLING_REASONS.has(reason)) ?? false;
 }
+
+/** Socket errors that mean DynamoDB (or the way to it) is down or restarting, not that the request was wrong. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** DynamoDB's own 5xx errors (API reference, "Common Errors": InternalFailure / InternalServerError, ServiceUnavailable). */
+const SERVER_ERRORS = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'TimeoutError']);
+
+/**
+ * DynamoDB could not be reached or failed on its side, after the SDK's own retries: a 503 the caller may retry,
+ * never a 500 (that is for our bugs). A 4xx from DynamoDB (a missing table, a bad request) is not this.
+ */
+export function isUnavailable(error: unknown): boolean {
+  // Structural, not instanceof: socket errors come from Node's core, which may be another realm than ours.
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message, $metadata } = error as { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
+  // The SDK rewraps an error it does not recognise as an Error into a message-only one ("connect ECONNREFUSED …").
+  if (typeof message === 'string' && [...CONNECTION_ERRORS].some((c) => message.includes(`connect ${c}`) || message.endsWith(c))) return true;
+  if (typeof name === 'string' && SERVER_ERRORS.has(name)) return true;
+  const status = $metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 500;
+}

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, ServiceUnavailableError } from './errors';
-import { isThrottled } from './dynamoErrors';
+import { isThrottled, isUnavailable } from './dynamoErrors';
 import { logger } from './logger';
 
 export type ApiResponse = APIGatewayProxyResult;
@@ -47,6 +47,12 @@ export function errorResponse(error: unknown): ApiResponse {
   if (!(error instanceof HttpError) && isThrottled(error)) {
     logger.warn('DynamoDB throttled the request', { errorName: (error as Error).name });
     return errorResponse(new ServiceUnavailableError());
+  }
+  // DynamoDB down, restarting or failing on its side: not the caller's fault, and not a bug of ours either.
+  if (!(error instanceof HttpError) && isUnavailable(error)) {
+    const { name, code } = error as { name?: unknown; code?: unknown };
+    logger.warn('DynamoDB unavailable', { errorName: String(name), ...(typeof code === 'string' ? { errorCode: code } : {}) });
+    return errorResponse(new ServiceUnavailableError('The service is temporarily unavailable; please retry shortly'));
   }
   if (error instanceof HttpError) {
     // Field names and our own messages only: no header or body value the caller sent reaches the logs.

@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler as createLink } from '../../src/handlers/createLink';
 import { handler as getLink } from '../../src/handlers/getLink';
@@ -39,6 +41,52 @@ describe('error mapping', () => {
       expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
     } finally {
       process.env.TABLE_NAME = table;
+    }
+  });
+
+  /** listTags as a fresh container would load it, its SDK pointed at `endpoint` (the SDK reads the variable at load). */
+  async function listTagsAgainst(endpoint: string) {
+    const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+    try {
+      let isolated: typeof listTags | undefined;
+      await jest.isolateModulesAsync(async () => {
+        isolated = (await import('../../src/handlers/listTags')).handler;
+      });
+      return await invoke(isolated!, apiEvent({ method: 'GET', resource: '/tags', claims: who }));
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
+    }
+  }
+
+  test('DynamoDB unreachable (connection refused: down or restarting) is a 503 with Retry-After, not a 500', async () => {
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const response = await listTagsAgainst(`http://127.0.0.1:${closed}`);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['Retry-After']).toBe('1');
+    expect(response.body).toEqual({ message: 'The service is temporarily unavailable; please retry shortly' });
+  });
+
+  test('DynamoDB answering 5xx (InternalServerError) after the SDK\'s retries is a 503 too', async () => {
+    let calls = 0;
+    const failing = createHttpServer((_, res) => {
+      calls += 1;
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'r' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' }));
+    });
+    await new Promise<void>((done) => failing.listen(0, '127.0.0.1', done));
+    try {
+      const response = await listTagsAgainst(`http://127.0.0.1:${(failing.address() as AddressInfo).port}`);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['Retry-After']).toBe('1');
+      expect(calls).toBeGreaterThan(1);
+    } finally {
+      failing.close();
     }
   });
 
