@@ -23,6 +23,8 @@ const HELP = `Usage: npm start -- [options]
   --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
   --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
   --api-param K=V     override a parameter of every API stack; repeatable
+  --function-concurrency N  execution environments per function at most, where the template sets no
+                      ReservedConcurrentExecutions (env TWIN_FUNCTION_CONCURRENCY, default 4); calls beyond it wait
   --allowed-host NAME also answer requests for this host name (repeatable; env TWIN_ALLOWED_HOSTS, comma-separated).
                       Every listener answers only IP addresses, localhost and *.localhost otherwise: a web page
                       that points its own name at 127.0.0.1 (DNS rebinding) gets 403
@@ -49,6 +51,13 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 }
 
 class UsageError extends Error {}
+
+function positiveInteger(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1000) throw new UsageError(`${name} must be a whole number from 1 to 1000, got '${raw}'`);
+  return value;
+}
 
 /** A path as a person would type it here: relative inside the project, absolute outside it. */
 function shownPath(rootDir: string, path: string): string {
@@ -155,6 +164,7 @@ async function main(): Promise<number> {
       'auth-param': { type: 'string', multiple: true },
       'api-param': { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
+      'function-concurrency': { type: 'string' },
       'log-format': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -190,6 +200,7 @@ async function main(): Promise<number> {
     outputsFile,
     authParameters: keyValues(values['auth-param'], '--auth-param'),
     apiParameters: keyValues(values['api-param'], '--api-param'),
+    functionConcurrency: positiveInteger(values['function-concurrency'] ?? process.env.TWIN_FUNCTION_CONCURRENCY, '--function-concurrency'),
     allowedHosts: [...(values['allowed-host'] ?? []), ...(process.env.TWIN_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)],
     log: (line) => consoleLog.log(line),
   });

@@ -35,6 +35,15 @@ export interface FunctionInvokerOptions {
   /** Where bundles are written; must be inside the project so bundles can resolve node_modules. */
   buildDir: string;
   log?: (line: string) => void;
+  /**
+   * Execution environments per function at most, where the template sets no ReservedConcurrentExecutions; calls
+   * beyond it wait for one to be free. Default 4.
+   */
+  concurrency?: number;
+  /** An environment idle this long is retired (Lambda reclaims idle sandboxes too). Default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** Cold starts running at once across all functions (the rest wait, their init timeout not yet running). */
+  initConcurrency?: number;
 }
 
 /** The local Cognito: token endpoint, JSON API (X-Amz-Target), JWKS and discovery. */

@@ -53,6 +53,8 @@ export interface TwinOptions {
   log?: (line: string) => void;
   /** Cognito's clock (tests mint expired tokens with it). */
   clock?: () => number;
+  /** Execution environments per function where the template sets no ReservedConcurrentExecutions (default 4). */
+  functionConcurrency?: number;
 }
 
 /** The local equivalent of the stacks' outputs, plus what only exists locally. */
@@ -147,6 +149,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       system,
       buildDir,
       log,
+      concurrency: options.functionConcurrency,
       baseEnvironment: {
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -24,6 +24,8 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** `Metadata.BuildProperties` when `Metadata.BuildMethod` is esbuild; undefined = no bundling (plain JS CodeUri). */
   esbuild: Record<string, unknown> | undefined;
+  /** `ReservedConcurrentExecutions`: at most this many execution environments at once (0: every call throttled). */
+  reservedConcurrency?: number;
   /** Why this function cannot run locally, if it cannot (told to the caller at invoke time, not at start). */
   unsupported?: string;
 }
@@ -60,9 +62,16 @@ export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack,
     logGroup: String((props.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup ?? `/aws/lambda/${resource.physicalId}`),
     environment: stringValues((props.Environment as { Variables?: unknown } | undefined)?.Variables),
     esbuild: metadata.BuildMethod === 'esbuild' ? ((metadata.BuildProperties ?? {}) as Record<string, unknown>) : undefined,
+    ...reservedConcurrencyOf(props.ReservedConcurrentExecutions),
   };
   const unsupported = unsupportedReason(spec, codeUri, props);
   return unsupported ? { ...spec, unsupported } : spec;
+}
+
+function reservedConcurrencyOf(value: unknown): { reservedConcurrency?: number } {
+  if (value === undefined || value === null || value === '') return {};
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? { reservedConcurrency: n } : {};
 }
 
 function resolveCodeUri(templateDir: string, codeUri: string): string {

@@ -1,8 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { FunctionInvoker, FunctionInvokerOptions, InvocationResult } from '../contracts';
 import { functionForName, functionSpecsOf, type FunctionSpec } from './function-spec';
-import { FunctionPool } from './function-pool';
+import { FunctionPool, Slots } from './function-pool';
 import { runtimeScript } from './runtime-script';
+
+/**
+ * Environments per function by default: more than the cores buys no throughput on a laptop and costs ~60 MB each
+ * (60 s at 32 connections once left 88 processes and 7 GB behind); a template's ReservedConcurrentExecutions wins.
+ */
+export const DEFAULT_CONCURRENCY = 4;
+/** Lambda reclaims idle sandboxes after minutes; so does the twin. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
 /** The invoker plus what tests and tools may look at: the live processes. */
 export interface LocalFunctionInvoker extends FunctionInvoker {
@@ -23,9 +32,16 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   const specs = functionSpecsOf(options.system);
   // Keyed by ARN: two API stacks built from one template share logical ids, never ARNs.
   const pools = new Map<string, FunctionPool>();
-  for (const spec of specs) {
-    pools.set(spec.arn, new FunctionPool(spec, { buildDir, baseEnvironment: options.baseEnvironment, log, runtimeScript: () => runtimeScript(buildDir) }));
-  }
+  const poolOptions = {
+    buildDir,
+    baseEnvironment: options.baseEnvironment,
+    log,
+    runtimeScript: () => runtimeScript(buildDir),
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    initSlots: new Slots(options.initConcurrency ?? Math.max(2, availableParallelism())),
+  };
+  for (const spec of specs) pools.set(spec.arn, new FunctionPool(spec, poolOptions));
   const poolOf = (found: ReturnType<typeof findFunction>) => (found && 'arn' in found ? pools.get(found.arn) : undefined);
   let stopped = false;
 
