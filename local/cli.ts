@@ -219,6 +219,12 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGHUP', () => shutdown('SIGHUP'));
+    // `kill -TERM` of the npm process (or a dying parent) sends this process no signal: npm's shell dies and this
+    // one is handed to init. Being re-parented means nobody is left to stop the twin, so it stops itself.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown(`parent process ${parent} exited`);
+    }, 500).unref();
   });
   return 0;
 }

@@ -91,6 +91,33 @@ describe('npm start', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 
+  test('kill -TERM of the `npm start` process (npm dies, its shell too) leaves no process behind', async () => {
+    const [apiPort, cognitoPort, dynamodbPort] = [await freePort(), await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'twin-cli-npm-'));
+    let output = '';
+    const npm = spawn('npm', ['start', '--', '--api-port', String(apiPort), '--cognito-port', String(cognitoPort), '--dynamodb-port', String(dynamodbPort), '--local-dir', dir, '--fresh'], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+    npm.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    npm.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    try {
+      await waitFor({ child: npm, output: () => output, exited: Promise.resolve(null) }, 'Ctrl-C stops everything');
+      npm.kill('SIGTERM');
+      // The twin notices it was orphaned (polled twice a second) and stops; allow a loaded machine its time.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          for (const [port, what] of [[apiPort, 'api'], [cognitoPort, 'cognito'], [dynamodbPort, 'dynamodb']] as const) await assertPortFree(port, what);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      npm.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+
   test('a taken port is one clear line and a non-zero exit', async () => {
     const blocker: Server = createServer();
     const port = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => {
