@@ -85,6 +85,8 @@ export const messages = {
   adminFlowDisabled: 'Auth flow not enabled for this client',
   /** Not seen verbatim from AWS (every client in practice allows refresh): modelled on the two above. */
   refreshFlowDisabled: 'Refresh Token flow not enabled for this client',
+  /** (AWS) the wording of the other disabled flows. */
+  srpFlowDisabled: 'Auth flow not enabled for this client',
   /** (AWS) */
   invalidRefreshToken: 'Invalid Refresh Token',
   /** (AWS) */

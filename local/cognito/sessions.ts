@@ -2,7 +2,7 @@ import { opaqueToken, sha256 } from './crypto';
 import { messages, notAuthorized } from './errors';
 
 /**
- * Challenge sessions (NEW_PASSWORD_REQUIRED): opaque, single-use, valid for the client's
+ * Challenge sessions (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER): opaque, single-use, valid for the client's
  * AuthSessionValidity minutes. Kept in memory only: a restart ends them, as a lost session would.
  */
 
@@ -10,8 +10,13 @@ export interface Session {
   poolId: string;
   clientId: string;
   username: string;
-  challenge: 'NEW_PASSWORD_REQUIRED';
+  challenge: 'NEW_PASSWORD_REQUIRED' | 'PASSWORD_VERIFIER';
   expiresAt: number;
+  /**
+   * PASSWORD_VERIFIER: the server's half of the SRP exchange (auth/srp.ts), and the SECRET_BLOCK handed to the
+   * client. `verifier` undefined: an unknown user given a simulated challenge, which no proof can pass.
+   */
+  srp?: { A: string; b: string; B: string; verifier: string | undefined; secretBlock: string };
 }
 
 export class Sessions {

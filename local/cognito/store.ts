@@ -61,6 +61,11 @@ const userRecord = z.object({
   temporaryPasswordExpiresAt: z.number().optional(),
   /** The pending sign-up confirmation code (UNCONFIRMED only). */
   confirmation: z.object({ codeHash: z.string(), expiresAt: z.number() }).optional(),
+  /**
+   * The SRP verifier of the current password (salt and g^x, auth/srp.ts): what USER_SRP_AUTH checks, never the
+   * password. Users whose password was set before the twin spoke SRP get one at their next password sign-in.
+   */
+  srp: z.object({ salt: z.string(), verifier: z.string() }).optional(),
 });
 export type UserRecord = z.infer<typeof userRecord>;
 

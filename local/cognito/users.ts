@@ -1,5 +1,6 @@
 import type { PoolConfig } from './config';
-import { uuid } from './crypto';
+import { createVerifier, srpPoolName } from './auth/srp';
+import { hashPassword, uuid } from './crypto';
 import { dict, type PoolState, type UserRecord, type UserStatus } from './store';
 import { usesEmailAsUsername } from './validation';
 
@@ -24,15 +25,15 @@ export interface NewUser {
   /** What the caller gave as Username (an email in email pools). */
   username: string;
   attributes: Record<string, string>;
-  passwordHash: string;
+  password: string;
   status: UserStatus;
   now: number;
 }
 
-export function createUserRecord(pool: PoolConfig, input: NewUser): UserRecord {
+export async function createUserRecord(pool: PoolConfig, input: NewUser): Promise<UserRecord> {
   const sub = uuid();
   const emailPool = usesEmailAsUsername(pool);
-  return {
+  const user: UserRecord = {
     username: emailPool ? sub : input.username,
     attributes: dict([
       ['sub', sub],
@@ -40,12 +41,14 @@ export function createUserRecord(pool: PoolConfig, input: NewUser): UserRecord {
       ...(emailPool ? [['email', input.username] as const] : []),
       ...(input.attributes.email !== undefined || emailPool ? [['email_verified', input.attributes.email_verified ?? 'false'] as const] : []),
     ]),
-    passwordHash: input.passwordHash,
+    passwordHash: '',
     status: input.status,
     enabled: true,
     createdAt: input.now,
     updatedAt: input.now,
   };
+  await setPassword(pool, user, input.password);
+  return user;
 }
 
 /** [{Name, Value}] as AWS lists a user's attributes. */
@@ -72,4 +75,13 @@ export function userType(user: UserRecord): Record<string, unknown> {
 export function maskedEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}
+
+/**
+ * Sets a user's password: its scrypt hash for password sign-in and its SRP verifier for USER_SRP_AUTH, both over the
+ * internal username (USER_ID_FOR_SRP), never the password itself.
+ */
+export async function setPassword(pool: PoolConfig, user: UserRecord, password: string): Promise<void> {
+  user.passwordHash = await hashPassword(password);
+  user.srp = createVerifier(srpPoolName(pool.id), user.username, password);
 }

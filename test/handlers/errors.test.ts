@@ -47,7 +47,10 @@ describe('error mapping', () => {
   /** listTags as a fresh container would load it, its SDK pointed at `endpoint` (the SDK reads the variable at load). */
   async function listTagsAgainst(endpoint: string) {
     const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    const savedLevel = process.env.POWERTOOLS_LOG_LEVEL;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+    // The freshly loaded logger reads its level now: keep the expected warnings out of the test output.
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     try {
       let isolated: typeof listTags | undefined;
       await jest.isolateModulesAsync(async () => {
@@ -56,6 +59,8 @@ describe('error mapping', () => {
       return await invoke(isolated!, apiEvent({ method: 'GET', resource: '/tags', claims: who }));
     } finally {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
+      if (savedLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+      else process.env.POWERTOOLS_LOG_LEVEL = savedLevel;
     }
   }
 

@@ -39,7 +39,7 @@ describe('sam:env files', () => {
     const { environment } = samLocalFiles(system, system.api, ENDPOINT);
     for (const [fn, vars] of Object.entries(environment)) {
       expect({ fn, endpoint: vars.AWS_ENDPOINT_URL_DYNAMODB, table: vars.TABLE_NAME }).toEqual({ fn, endpoint: ENDPOINT, table: system.api.outputs.TableName });
-      expect(vars.USER_CLIENT_IDS).toBe(system.api.outputs.UserClientId);
+      expect(vars.USER_CLIENT_IDS!.split(',').sort()).toEqual([system.api.outputs.UserClientId, system.api.outputs.WebClientId].sort());
       expect(vars.MACHINE_CLIENT_IDS!.split(',').sort()).toEqual([system.api.outputs.M2MClientId, system.api.outputs.ReadOnlyClientId].sort());
     }
   });
@@ -72,7 +72,7 @@ describe('npm run sam:env', () => {
     const env = JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, Record<string, string>>;
     expect(env.GetLinkFunction!.AWS_ENDPOINT_URL_DYNAMODB).toBe('http://host.docker.internal:8123');
     const ids = JSON.parse(readFileSync(join(dir, 'state', 'ids.json'), 'utf8')) as Record<string, string>;
-    expect(env.GetLinkFunction!.USER_CLIENT_IDS).toBe(ids['links-api/UserClient/ClientId']);
+    expect(env.GetLinkFunction!.USER_CLIENT_IDS!.split(',')).toContain(ids['links-api/UserClient/ClientId']);
     const event = JSON.parse(readFileSync(join(dir, 'sam', 'api', 'events', 'GetLinkFunction.json'), 'utf8')) as { requestContext: { authorizer: { claims: { client_id: string } } } };
     expect(event.requestContext.authorizer.claims.client_id).toBe(ids['links-api/UserClient/ClientId']);
   });

@@ -27,6 +27,8 @@ export interface TestCognito {
   issuer: string;
   /** Clients by template logical id: UserClient, M2MClient, ReadOnlyClient. */
   clients: Record<'UserClient' | 'M2MClient' | 'ReadOnlyClient', ClientInfo>;
+  /** The public client (no secret) browsers and mobile apps use. */
+  webClientId: string;
   sdk: CognitoIdentityProviderClient;
   /** Every line the server printed (confirmation codes; never a password). */
   logs: string[];
@@ -87,6 +89,7 @@ export async function startTestCognito(options: TestCognitoOptions = {}): Promis
     poolId: pool.physicalId,
     issuer: cognito.issuerFor(pool.physicalId),
     clients: { UserClient: client('UserClient'), M2MClient: client('M2MClient'), ReadOnlyClient: client('ReadOnlyClient') },
+    webClientId: system.api.resources.WebClient!.physicalId,
     sdk,
     logs,
     outboxDir,

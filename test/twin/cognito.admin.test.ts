@@ -302,12 +302,12 @@ test('AdminDeleteUser removes the user and ends their sessions', async () => {
 
 test('DescribeUserPoolClient and ListUserPoolClients report the templates\' clients', async () => {
   const listed = await sdk.send(new ListUserPoolClientsCommand({ UserPoolId: t.poolId }));
-  expect(listed.UserPoolClients?.map((c) => c.ClientId).sort()).toEqual(Object.values(t.clients).map((c) => c.id).sort());
-  expect(listed.UserPoolClients?.map((c) => c.ClientName).sort()).toEqual(['links-api-m2m', 'links-api-readonly', 'links-api-user']);
+  expect(listed.UserPoolClients?.map((c) => c.ClientId).sort()).toEqual([...Object.values(t.clients).map((c) => c.id), t.webClientId].sort());
+  expect(listed.UserPoolClients?.map((c) => c.ClientName).sort()).toEqual(['links-api-m2m', 'links-api-readonly', 'links-api-user', 'links-api-web']);
   const paged = await sdk.send(new ListUserPoolClientsCommand({ UserPoolId: t.poolId, MaxResults: 2 }));
   expect(paged.UserPoolClients).toHaveLength(2);
   const rest = await sdk.send(new ListUserPoolClientsCommand({ UserPoolId: t.poolId, MaxResults: 2, NextToken: paged.NextToken }));
-  expect(rest.UserPoolClients).toHaveLength(1);
+  expect(rest.UserPoolClients).toHaveLength(2);
   expect(rest.NextToken).toBeUndefined();
 
   const m2m = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: t.poolId, ClientId: t.clients.M2MClient.id }))).UserPoolClient!;

@@ -93,21 +93,24 @@ function expectNoPrototypePollution(): void {
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeMembers);
 }
 
-test('in a pool whose usernames are not emails, `__proto__` and `constructor` are ordinary usernames, also across a restart', () => {
+test('in a pool whose usernames are not emails, `__proto__` and `constructor` are ordinary usernames, also across a restart', async () => {
   const system = loadSystem({ rootDir: process.cwd() });
   const emailPool = [...cognitoConfig(system).pools.values()][0]!;
   const pool = { ...emailPool, usernameAttributes: [], caseSensitive: true };
   const stateFile = join(dir, 'plain-usernames.json');
   const store = new Store(stateFile);
+  // A Map: in a plain object, `hashes['__proto__'] = …` would set its prototype instead.
+  const hashes = new Map<string, string>();
   for (const username of ['__proto__', 'constructor']) {
-    const user = createUserRecord(pool, { username, attributes: {}, passwordHash: `hash-of-${username}`, status: 'CONFIRMED', now: 0 });
+    const user = await createUserRecord(pool, { username, attributes: {}, password: `Password-of-${username}-1`, status: 'CONFIRMED', now: 0 });
     store.pool(pool.id).users.set(user.username, user);
+    hashes.set(username, user.passwordHash);
   }
   store.save();
 
   const state = new Store(stateFile).pool(pool.id);
-  expect(findUser(pool, state, '__proto__')?.passwordHash).toBe('hash-of-__proto__');
-  expect(findUser(pool, state, 'constructor')?.passwordHash).toBe('hash-of-constructor');
+  expect(findUser(pool, state, '__proto__')?.passwordHash).toBe(hashes.get('__proto__'));
+  expect(findUser(pool, state, 'constructor')?.passwordHash).toBe(hashes.get('constructor'));
   for (const name of ['toString', 'valueOf', 'hasOwnProperty']) expect(findUser(pool, state, name)).toBeUndefined();
   expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')).pools[pool.id].users).sort()).toEqual(['__proto__', 'constructor']);
   expectNoPrototypePollution();

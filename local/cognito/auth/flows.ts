@@ -19,6 +19,7 @@ const ENABLED_BY = {
   user: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
   admin: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
   refresh: ['ALLOW_REFRESH_TOKEN_AUTH'],
+  srp: ['ALLOW_USER_SRP_AUTH'],
 } as const;
 
 export function assertUserPasswordFlow(client: ClientConfig): void {
@@ -29,10 +30,18 @@ export function assertAdminPasswordFlow(client: ClientConfig): void {
   if (!enabled(client, ENABLED_BY.admin)) throw invalidParameter(messages.adminFlowDisabled);
 }
 
+export function assertSrpFlow(client: ClientConfig): void {
+  // Clients still on the legacy flow names always allowed SRP; ALLOW_* clients must list it.
+  if (!usesLegacyNames(client) && !enabled(client, ENABLED_BY.srp)) throw invalidParameter(messages.srpFlowDisabled);
+}
+
+function usesLegacyNames(client: ClientConfig): boolean {
+  return client.explicitAuthFlows.length > 0 && client.explicitAuthFlows.every((flow) => !flow.startsWith('ALLOW_'));
+}
+
 export function assertRefreshFlow(client: ClientConfig): void {
   // Clients still on the legacy flow names always allowed refresh; ALLOW_* clients must list it.
-  const legacy = client.explicitAuthFlows.length > 0 && client.explicitAuthFlows.every((flow) => !flow.startsWith('ALLOW_'));
-  if (!legacy && !enabled(client, ENABLED_BY.refresh)) throw invalidParameter(messages.refreshFlowDisabled);
+  if (!usesLegacyNames(client) && !enabled(client, ENABLED_BY.refresh)) throw invalidParameter(messages.refreshFlowDisabled);
 }
 
 export function notEmulated(flow: AuthFlow): never {

@@ -1,5 +1,6 @@
 import type { ClientConfig, PoolConfig } from '../config';
 import { verifyPassword } from '../crypto';
+import { createVerifier, srpPoolName } from './srp';
 import { messages, notAuthorized, userNotConfirmed, userNotFound } from '../errors';
 import { stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
@@ -11,7 +12,7 @@ import { assertSecretHash } from './secretHash';
 /** What InitiateAuth / AdminInitiateAuth answer: tokens, or a challenge to answer first. */
 export type AuthResponse =
   | { ChallengeParameters: Record<string, string>; AuthenticationResult: AuthenticationResult }
-  | { ChallengeName: 'NEW_PASSWORD_REQUIRED'; Session: string; ChallengeParameters: Record<string, string> };
+  | { ChallengeName: 'NEW_PASSWORD_REQUIRED' | 'PASSWORD_VERIFIER'; Session: string; ChallengeParameters: Record<string, string> };
 
 /**
  * USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH (they differ only in who may call them). The order of
@@ -27,11 +28,16 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed();
   if (!(await verifyPassword(password, user.passwordHash))) throw notAuthorized(messages.incorrectCredentials);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
+  if (!user.srp) {
+    // A password set before the twin spoke SRP: the proven password gives the user its verifier now.
+    user.srp = createVerifier(srpPoolName(pool.id), user.username, password);
+    s.store.save();
+  }
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(s, pool, client, user);
   return { ChallengeParameters: {}, AuthenticationResult: await signIn(s, pool, client, user) };
 }
 
-function newPasswordChallenge(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord): AuthResponse {
+export function newPasswordChallenge(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord): AuthResponse {
   const now = s.clock();
   if (user.temporaryPasswordExpiresAt !== undefined && user.temporaryPasswordExpiresAt <= now) {
     throw notAuthorized(messages.temporaryPasswordExpired);

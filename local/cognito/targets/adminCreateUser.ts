@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { PoolConfig } from '../config';
-import { hashPassword } from '../crypto';
 import { CognitoError, messages, usernameExists, userNotFound } from '../errors';
 import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed, temporaryPassword } from '../passwordPolicy';
 import { poolById, stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
 import { runPreSignUp } from '../triggers';
-import { createUserRecord, findUser, userType } from '../users';
+import { createUserRecord, findUser, setPassword, userType } from '../users';
 import { assertUsernameAllowed, attributeTypes, attributesFrom, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
 import type { Target } from './target';
 
@@ -43,7 +42,7 @@ export const adminCreateUser: Target = async (s, body) => {
   if (request.TemporaryPassword !== undefined) assertPasswordAllowed(password, pool.passwordPolicy, 'temporaryPassword');
 
   const now = s.clock();
-  const user = createUserRecord(pool, { username: request.Username, attributes, passwordHash: await hashPassword(password), status: 'FORCE_CHANGE_PASSWORD', now });
+  const user = await createUserRecord(pool, { username: request.Username, attributes, password, status: 'FORCE_CHANGE_PASSWORD', now });
   user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
   const { sub: _sub, ...eventAttributes } = user.attributes;
   await runPreSignUp(s, pool, {
@@ -69,7 +68,7 @@ async function resend(s: Services, pool: PoolConfig, user: UserRecord | undefine
   const password = chosen ?? temporaryPassword(pool.passwordPolicy);
   if (chosen !== undefined) assertPasswordAllowed(chosen, pool.passwordPolicy, 'temporaryPassword');
   const now = s.clock();
-  user.passwordHash = await hashPassword(password);
+  await setPassword(pool, user, password);
   user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
   user.updatedAt = now;
   s.store.save();

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { hashPassword } from '../crypto';
 import { userNotFound } from '../errors';
 import { assertPasswordAllowed } from '../passwordPolicy';
 import { poolById, stateOf } from '../services';
-import { findUser } from '../users';
+import { findUser, setPassword } from '../users';
 import { parseRequest, required } from '../validation';
 import type { Target } from './target';
 
@@ -20,7 +19,7 @@ export const adminSetUserPassword: Target = async (s, body) => {
   if (!user) throw userNotFound();
   assertPasswordAllowed(request.Password, pool.passwordPolicy);
   const now = s.clock();
-  user.passwordHash = await hashPassword(request.Password);
+  await setPassword(pool, user, request.Password);
   if (request.Permanent) {
     user.status = 'CONFIRMED';
     delete user.temporaryPasswordExpiresAt;

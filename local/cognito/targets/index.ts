@@ -6,6 +6,7 @@ import { adminInitiateAuth } from './adminInitiateAuth';
 import { adminSetUserPassword } from './adminSetUserPassword';
 import { confirmSignUp } from './confirmSignUp';
 import { describeUserPoolClient } from './describeUserPoolClient';
+import { getTokensFromRefreshToken } from './getTokensFromRefreshToken';
 import { getUser } from './getUser';
 import { globalSignOut } from './globalSignOut';
 import { initiateAuth } from './initiateAuth';
@@ -25,6 +26,7 @@ export const targets: Readonly<Record<string, Target>> = {
   AdminSetUserPassword: adminSetUserPassword,
   ConfirmSignUp: confirmSignUp,
   DescribeUserPoolClient: describeUserPoolClient,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,

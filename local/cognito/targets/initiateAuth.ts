@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { AUTH_FLOWS, assertRefreshFlow, assertUserPasswordFlow, notEmulated } from '../auth/flows';
+import { AUTH_FLOWS, assertRefreshFlow, assertSrpFlow, assertUserPasswordFlow, notEmulated } from '../auth/flows';
 import { passwordAuth } from '../auth/passwordAuth';
 import { refreshAuth } from '../auth/refreshAuth';
+import { srpChallenge } from '../auth/srpAuth';
 import { invalidParameter } from '../errors';
 import { clientById, poolOf } from '../services';
 import { parseRequest, required, requireParameter, stringMap } from '../validation';
@@ -14,13 +15,16 @@ const Request = z.object({
   ClientMetadata: stringMap().optional(),
 });
 
-/** InitiateAuth: USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
+/** InitiateAuth: USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
 export const initiateAuth: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const client = clientById(s, request.ClientId);
   const pool = poolOf(s, client);
   const parameters = request.AuthParameters;
   switch (request.AuthFlow) {
+    case 'USER_SRP_AUTH':
+      assertSrpFlow(client);
+      return srpChallenge(s, pool, client, parameters);
     case 'USER_PASSWORD_AUTH':
       assertUserPasswordFlow(client);
       return passwordAuth(s, pool, client, parameters);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { signIn } from '../auth/authenticationResult';
 import { assertSecretHash } from '../auth/secretHash';
-import { hashPassword } from '../crypto';
+import { answerPasswordVerifier } from '../auth/srpAuth';
 import { invalidParameter, messages, notAuthorized } from '../errors';
 import { assertPasswordAllowed } from '../passwordPolicy';
 import { clientById, poolOf, stateOf } from '../services';
-import { findUser } from '../users';
+import { findUser, setPassword } from '../users';
 import { parseRequest, required, requireParameter, stringMap } from '../validation';
 import type { Target } from './target';
 
@@ -20,13 +20,17 @@ const Request = z.object({
 /** Attributes a user may not set while answering NEW_PASSWORD_REQUIRED: identity, and verification state. */
 const IMMUTABLE = new Set(['sub', 'email', 'email_verified']);
 
-/** RespondToAuthChallenge: NEW_PASSWORD_REQUIRED, after sign-in with an admin-set temporary password. */
+/**
+ * RespondToAuthChallenge: PASSWORD_VERIFIER (the proof of USER_SRP_AUTH), and NEW_PASSWORD_REQUIRED after sign-in with
+ * an admin-set temporary password.
+ */
 export const respondToAuthChallenge: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const client = clientById(s, request.ClientId);
   const pool = poolOf(s, client);
+  if (request.ChallengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(s, pool, client, request.ChallengeResponses, request.Session);
   if (request.ChallengeName !== 'NEW_PASSWORD_REQUIRED') {
-    throw invalidParameter(`${request.ChallengeName} is not supported by the local Cognito (it emulates NEW_PASSWORD_REQUIRED)`);
+    throw invalidParameter(`${request.ChallengeName} is not supported by the local Cognito (it emulates PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED)`);
   }
   const responses = request.ChallengeResponses;
   const username = requireParameter(responses, 'USERNAME');
@@ -40,7 +44,7 @@ export const respondToAuthChallenge: Target = async (s, body) => {
   assertSecretHash(client, responses?.SECRET_HASH, [username, user.username]);
   assertPasswordAllowed(newPassword, pool.passwordPolicy, 'newPassword');
 
-  user.passwordHash = await hashPassword(newPassword);
+  await setPassword(pool, user, newPassword);
   user.status = 'CONFIRMED';
   delete user.temporaryPasswordExpiresAt;
   for (const [key, value] of Object.entries(responses ?? {})) {

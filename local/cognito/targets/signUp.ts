@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertSecretHash } from '../auth/secretHash';
 import type { PoolConfig } from '../config';
-import { confirmationCode, hashPassword, sha256 } from '../crypto';
+import { confirmationCode, sha256 } from '../crypto';
 import { invalidParameter, messages, notAuthorized, usernameExists } from '../errors';
 import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed } from '../passwordPolicy';
@@ -42,10 +42,10 @@ export const signUp: Target = async (s, body) => {
   assertPasswordAllowed(request.Password, pool.passwordPolicy);
   assertAvailable(s, pool, request.Username);
 
-  const user = createUserRecord(pool, {
+  const user = await createUserRecord(pool, {
     username: request.Username,
     attributes,
-    passwordHash: await hashPassword(request.Password),
+    password: request.Password,
     status: 'UNCONFIRMED',
     now: s.clock(),
   });
