@@ -46,6 +46,7 @@ export const userNotFound = () => new CognitoError('UserNotFoundException', mess
 export const userNotConfirmed = () => new CognitoError('UserNotConfirmedException', messages.userNotConfirmed);
 export const codeMismatch = () => new CognitoError('CodeMismatchException', messages.codeMismatch);
 export const expiredCode = () => new CognitoError('ExpiredCodeException', messages.expiredCode);
+export const limitExceeded = () => new CognitoError('LimitExceededException', messages.attemptLimit);
 export const internalError = () => new CognitoError('InternalErrorException', 'An internal error occurred in the local Cognito.', 500);
 
 export const messages = {
@@ -59,6 +60,12 @@ export const messages = {
   userDisabled: 'User is disabled.',
   /** (AWS) */
   codeMismatch: 'Invalid verification code provided, please try again.',
+  /** (AWS, aws-sdk-android#627) too many wrong codes. */
+  attemptLimit: 'Attempt limit exceeded, please try after some time.',
+  /** (AWS) ForgotPassword for a user with no verified email. */
+  noVerifiedContact: 'Cannot reset password for the user as there is no registered/verified email or phone_number',
+  /** (AWS, amplify-ui#219) */
+  alreadyConfirmed: 'User is already confirmed.',
   /** (AWS) */
   expiredCode: 'Invalid code provided, please request a code again.',
   /** (AWS) SignUp with AllowAdminCreateUserOnly. */

@@ -10,7 +10,7 @@ import { isAbsolute, join, relative } from 'node:path';
  */
 
 export interface OutboxMessage {
-  kind: 'invitation' | 'confirmation-code';
+  kind: 'invitation' | 'confirmation-code' | 'password-reset-code';
   /** The address AWS would send to (the user's email; their username if they have none). */
   to: string;
   subject: string;

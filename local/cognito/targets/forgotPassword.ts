@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { assertSecretHash } from '../auth/secretHash';
+import type { PoolConfig } from '../config';
+import { confirmationCode, sha256 } from '../crypto';
+import { invalidParameter, messages, notAuthorized, userNotFound } from '../errors';
+import { describeDelivery } from '../outbox';
+import { clientById, poolOf, stateOf, type Services } from '../services';
+import type { UserRecord } from '../store';
+import { findUser, maskedEmail } from '../users';
+import { parseRequest, required, stringMap } from '../validation';
+import type { Target } from './target';
+
+const Request = z.object({
+  ClientId: required(),
+  Username: required(),
+  SecretHash: z.string().optional(),
+  AnalyticsMetadata: z.unknown().optional(),
+  UserContextData: z.unknown().optional(),
+  ClientMetadata: stringMap().optional(),
+});
+
+/** A password reset code is good for an hour (Cognito developer guide, "Recovering user accounts"). */
+const RESET_CODE_VALIDITY_MS = 3_600_000;
+
+/**
+ * ForgotPassword (cognito-client-facts.md §3): a code to the user's verified email (here: the outbox, and the
+ * console names it), then ConfirmForgotPassword. The user may be named by their email (an alias). No verified email:
+ * InvalidParameterException; disabled: "User is disabled."; with PreventUserExistenceErrors an unknown or disabled
+ * user gets delivery details that look real and no code.
+ */
+export const forgotPassword: Target = async (s, body) => {
+  const request = parseRequest(Request, body);
+  const client = clientById(s, request.ClientId);
+  const pool = poolOf(s, client);
+  const user = findUser(pool, stateOf(s, pool), request.Username);
+  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  if (!user || !user.enabled) {
+    if (client.preventUserExistenceErrors) return { CodeDeliveryDetails: emailDelivery(request.Username.includes('@') ? request.Username : 'user@example.com') };
+    throw user ? notAuthorized(messages.userDisabled) : userNotFound();
+  }
+  const email = user.attributes.email;
+  if (!email || user.attributes.email_verified !== 'true') throw invalidParameter(messages.noVerifiedContact);
+  sendResetCode(s, pool, user, email);
+  s.store.save();
+  return { CodeDeliveryDetails: emailDelivery(email) };
+};
+
+function emailDelivery(email: string) {
+  return { Destination: maskedEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): void {
+  const code = confirmationCode();
+  user.passwordReset = { codeHash: sha256(code), expiresAt: s.clock() + RESET_CODE_VALIDITY_MS, failures: 0 };
+  const delivery = s.outbox.deliver(
+    { kind: 'password-reset-code', to: email, subject: 'Your verification code', userPoolId: pool.id, body: `Your password reset code is ${code}.` },
+    s.clock(),
+  );
+  // A code is not a password: it resets one password, once, within the hour.
+  s.log(`Cognito: password reset code for ${email} (user pool ${pool.id}; email ${describeDelivery(delivery)}): ${code}`);
+}
