@@ -34,6 +34,9 @@ export interface ClientConfig {
   allowedOAuthFlows: string[];
   allowedOAuthScopes: string[];
   allowedOAuthFlowsUserPoolClient: boolean;
+  /** Where the hosted login may send a code (CallbackURLs) and where /logout may send the browser (LogoutURLs). */
+  callbackUrls: string[];
+  logoutUrls: string[];
   preventUserExistenceErrors: boolean;
   enableTokenRevocation: boolean;
   accessTokenSeconds: number;
@@ -155,6 +158,8 @@ function clientConfig(system: System, resource: ResolvedResource): ClientConfig 
     allowedOAuthFlows: stringList(p.AllowedOAuthFlows),
     allowedOAuthScopes: stringList(p.AllowedOAuthScopes),
     allowedOAuthFlowsUserPoolClient: bool(p.AllowedOAuthFlowsUserPoolClient, false),
+    callbackUrls: stringList(p.CallbackURLs),
+    logoutUrls: stringList(p.LogoutURLs),
     // The API's (and so CloudFormation's) default is LEGACY; only the console pre-selects ENABLED.
     preventUserExistenceErrors: String(p.PreventUserExistenceErrors ?? 'LEGACY') === 'ENABLED',
     // AWS enables token revocation on new clients unless told otherwise.

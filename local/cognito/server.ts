@@ -7,7 +7,10 @@ import { cognitoConfig } from './config';
 import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
 import { allowCrossOrigin, closeUnlessDrained, readRequestBody, requestedHeaders, sendEmpty, sendJson, SIGNING_HEADERS } from './http';
 import { browserRefusal, needsIamAuth, unsignedError } from './iamAuth';
+import { AuthorizationCodes } from './oauth2/codes';
+import { authorizeEndpoint, errorPage, loginEndpoint, redirect } from './oauth2/login';
 import { revoke } from './oauth2/revoke';
+import { userInfo } from './oauth2/userInfo';
 import { createOutbox } from './outbox';
 import { token } from './oauth2/token';
 import type { Services } from './services';
@@ -49,6 +52,7 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
     store,
     keys,
     sessions: new Sessions(),
+    codes: new AuthorizationCodes(),
     invoker: options.invoker,
     clock,
     log,
@@ -91,6 +95,10 @@ async function handle(s: Services, tokenUrl: string, request: IncomingMessage, r
   const path = url.pathname;
   if (request.method === 'OPTIONS') return preflight(request, response, path);
   if (request.method === 'POST' && path === '/') return jsonApi(s, request, response, read);
+  // The hosted login: browser pages, never readable cross-origin.
+  if (request.method === 'GET' && path === '/oauth2/authorize') return authorizeEndpoint(s, url.searchParams, response);
+  if ((request.method === 'GET' || request.method === 'POST') && path === '/login') return loginEndpoint(s, request, url.searchParams, read.body.toString('utf8'), response);
+  if (request.method === 'GET' && path === '/logout') return logout(s, url.searchParams, response);
   allowCrossOrigin(response, 'oauth');
   if (request.method === 'POST' && path === '/oauth2/token') {
     return oauth(response, read, async (body) => sendJson(response, 200, await token(s, request.headers, body), OAUTH_JSON, NO_STORE));
@@ -101,11 +109,27 @@ async function handle(s: Services, tokenUrl: string, request: IncomingMessage, r
       sendEmpty(response, 200);
     });
   }
+  if ((request.method === 'GET' || request.method === 'POST') && path === '/oauth2/userInfo') {
+    const answer = await userInfo(s, request.headers);
+    return sendJson(response, answer.status, answer.body, 'application/json;charset=UTF-8', answer.headers);
+  }
   if (request.method === 'GET' || request.method === 'HEAD') {
     const document = wellKnown(s, tokenUrl, path);
     if (document) return sendJson(response, 200, document);
   }
   sendJson(response, 404, { message: `No such endpoint: ${request.method ?? ''} ${path}` });
+}
+
+/**
+ * GET /logout?client_id=&logout_uri= (cognito-client-facts.md §4): to a logout URL the client registered. The twin
+ * keeps no sign-in cookie, so there is nothing else to end; anything else is Cognito's error page.
+ */
+function logout(s: Services, query: URLSearchParams, response: ServerResponse): void {
+  const client = s.config.clients.get(query.get('client_id') ?? '');
+  const logoutUri = query.get('logout_uri');
+  if (!client) return errorPage(response, 400, 'invalid_request');
+  if (logoutUri === null || !client.logoutUrls.includes(logoutUri)) return errorPage(response, 400, "Required String parameter 'redirect_uri' is not present");
+  redirect(response, logoutUri);
 }
 
 function urlOf(url: string | undefined): URL | undefined {

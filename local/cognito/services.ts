@@ -1,6 +1,7 @@
 import type { FunctionInvoker } from '../contracts';
 import type { ClientConfig, CognitoConfig, PoolConfig } from './config';
 import { messages, resourceNotFound } from './errors';
+import type { AuthorizationCodes } from './oauth2/codes';
 import type { Outbox } from './outbox';
 import type { Sessions } from './sessions';
 import type { PoolState, Store } from './store';
@@ -12,6 +13,8 @@ export interface Services {
   store: Store;
   keys: Map<string, PoolKeys>;
   sessions: Sessions;
+  /** The hosted login's authorization codes, until /oauth2/token redeems them. */
+  codes: AuthorizationCodes;
   invoker: FunctionInvoker;
   /** Milliseconds since the epoch; every iat/exp/expiry check reads it (tests move it). */
   clock: () => number;

@@ -74,6 +74,8 @@ export interface UserTokenContext {
   authTime: number;
   scope: string[];
   now: number;
+  /** The hosted login's `nonce`, echoed in the ID token of the code exchange. */
+  nonce?: string;
 }
 
 /** A user's access token, with AWS's claims (no aud; scope is space-separated). */
@@ -112,6 +114,7 @@ export function idClaims(c: UserTokenContext, validitySeconds: number, jti: stri
     iat,
     jti,
     ...(c.attributes.email !== undefined ? { email: c.attributes.email } : {}),
+    ...(c.nonce !== undefined ? { nonce: c.nonce } : {}),
   };
 }
 

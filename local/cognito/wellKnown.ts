@@ -20,7 +20,6 @@ export function wellKnown(s: Services, tokenUrl: string, path: string): Record<s
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     token_endpoint: tokenUrl,
     revocation_endpoint: `${base}/oauth2/revoke`,
-    // Listed because AWS lists them; the local Cognito has no hosted sign-in pages behind them.
     authorization_endpoint: `${base}/oauth2/authorize`,
     userinfo_endpoint: `${base}/oauth2/userInfo`,
     end_session_endpoint: `${base}/logout`,

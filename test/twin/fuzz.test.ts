@@ -197,6 +197,7 @@ function cognitoOtherRequest(d: Dice): FuzzRequest {
 // ---- what every answer must be ----
 
 const FRONT_END_TEXTS = new Set(Object.values(refusals).map((refusal) => refusal.body));
+const HOSTED_LOGIN_PAGES = /^\/(login|logout|oauth2\/authorize)$/;
 
 /** Why an answer is wrong, or undefined. */
 function problemWith(req: FuzzRequest, res: FuzzResponse): string | undefined {
@@ -206,6 +207,10 @@ function problemWith(req: FuzzRequest, res: FuzzResponse): string | undefined {
   const type = String(res.headers['content-type'] ?? '');
   const text = res.body.toString('utf8');
   if (type.startsWith('text; charset=utf-8')) return FRONT_END_TEXTS.has(text) ? undefined : `unknown plain-text answer ${JSON.stringify(text.slice(0, 80))}`;
+  // The hosted login's pages are HTML, as Cognito's managed login is (its sign-in page, its error page).
+  if (HOSTED_LOGIN_PAGES.test(new URL(req.url).pathname) && type.startsWith('text/html')) {
+    return type === 'text/html; charset=utf-8' && /^<!doctype html>/i.test(text) ? undefined : `hosted login answered ${JSON.stringify(type)}`;
+  }
   if (!/json/.test(type)) return `content type ${JSON.stringify(type)}`;
   try {
     JSON.parse(text);

@@ -12,9 +12,17 @@ import { recordOfOrigin, USER_ADMIN_SCOPE } from './authenticationResult';
  * (RevokeToken / GlobalSignOut revoke every access token of the refresh token's origin_jti).
  */
 export async function userOfAccessToken(s: Services, token: string): Promise<{ pool: PoolConfig; user: UserRecord; claims: AccessTokenClaims }> {
+  return userOfBearer(s, token, USER_ADMIN_SCOPE);
+}
+
+/**
+ * The user behind a valid, unrevoked user access token; `requiredScope` if the caller needs one (the JSON API needs
+ * the user-admin scope; /oauth2/userInfo checks openid itself).
+ */
+export async function userOfBearer(s: Services, token: string, requiredScope?: string): Promise<{ pool: PoolConfig; user: UserRecord; claims: AccessTokenClaims }> {
   const pool = poolOfToken(s, token);
   const claims = await verifyAccessToken(token, keysOf(s, pool), s.issuerFor(pool.id), s.clock());
-  if (!claims.scope.split(' ').includes(USER_ADMIN_SCOPE) || typeof claims.username !== 'string' || typeof claims.origin_jti !== 'string') {
+  if ((requiredScope !== undefined && !claims.scope.split(' ').includes(requiredScope)) || typeof claims.username !== 'string' || typeof claims.origin_jti !== 'string') {
     throw notAuthorized(messages.accessTokenScopes);
   }
   const state = stateOf(s, pool);

@@ -15,22 +15,31 @@ export interface AuthenticationResult {
   RefreshToken?: string;
 }
 
-/** A fresh sign-in: a new refresh token (a new origin_jti family) plus access and ID tokens. */
-export async function signIn(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord): Promise<AuthenticationResult> {
+/**
+ * A fresh sign-in: a new refresh token (a new origin_jti family) plus access and ID tokens. The JSON API's sign-ins
+ * carry the user-admin scope; the hosted login's carry the scopes asked for (`grant`), and its nonce.
+ */
+export async function signIn(
+  s: Services,
+  pool: PoolConfig,
+  client: ClientConfig,
+  user: UserRecord,
+  grant: { scope: string[]; nonce?: string; authTime?: number } = { scope: [USER_ADMIN_SCOPE] },
+): Promise<AuthenticationResult> {
   const now = s.clock();
   const refreshToken = opaqueToken();
   const record: RefreshRecord = {
     originJti: uuid(),
     clientId: client.clientId,
     username: user.username,
-    scope: [USER_ADMIN_SCOPE],
-    authTime: epochSeconds(now),
+    scope: grant.scope,
+    authTime: grant.authTime ?? epochSeconds(now),
     expiresAt: now + client.refreshTokenSeconds * 1000,
   };
   const state = stateOf(s, pool);
   state.refreshTokens.set(sha256(refreshToken), record);
   s.store.save();
-  return { ...(await mintUserTokens(s, pool, client, user, record)), RefreshToken: refreshToken };
+  return { ...(await mintUserTokens(s, pool, client, user, record, grant.nonce)), RefreshToken: refreshToken };
 }
 
 /** Tokens from a refresh token: same origin_jti and auth_time, no new refresh token (no rotation). */
@@ -38,7 +47,7 @@ export function refreshed(s: Services, pool: PoolConfig, client: ClientConfig, u
   return mintUserTokens(s, pool, client, user, record);
 }
 
-async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord, record: RefreshRecord): Promise<AuthenticationResult> {
+async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord, record: RefreshRecord, nonce?: string): Promise<AuthenticationResult> {
   const keys = keysOf(s, pool);
   const context: UserTokenContext = {
     issuer: s.issuerFor(pool.id),
@@ -50,6 +59,7 @@ async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfi
     authTime: record.authTime,
     scope: record.scope,
     now: s.clock(),
+    nonce,
   };
   const [AccessToken, IdToken] = await Promise.all([
     sign(keys.access, userAccessClaims(context, client.accessTokenSeconds, uuid())),

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { refreshed } from '../auth/authenticationResult';
+import { createHash } from 'node:crypto';
+import { refreshed, signIn } from '../auth/authenticationResult';
 import { refreshRecord } from '../auth/refreshAuth';
 import type { ClientConfig, PoolConfig } from '../config';
 import { uuid } from '../crypto';
 import { CognitoError, OAuthError } from '../errors';
-import { keysOf, poolOf, type Services } from '../services';
+import { keysOf, poolOf, stateOf, type Services } from '../services';
 import { clientCredentialsClaims, sign } from '../tokens';
 import { authenticateClient, isForm } from './clientAuth';
 
@@ -26,7 +27,7 @@ export async function token(s: Services, headers: IncomingHttpHeaders, body: str
     case 'refresh_token':
       return refreshGrant(s, pool, client, form.get('refresh_token'));
     default:
-      return authorizationCode(client, form.get('code'));
+      return authorizationCode(s, pool, client, form);
   }
 }
 
@@ -65,11 +66,33 @@ async function refreshGrant(s: Services, pool: PoolConfig, client: ClientConfig,
   return { id_token: result.IdToken, access_token: result.AccessToken, token_type: 'Bearer', expires_in: result.ExpiresIn };
 }
 
-/** There is no hosted sign-in page locally, so no authorization code can exist: any code is invalid_grant. */
-function authorizationCode(client: ClientConfig, code: string | null): Record<string, unknown> {
+/**
+ * authorization_code (cognito-client-facts.md §4): a code the hosted login issued to this client, once, within five
+ * minutes, with the same redirect_uri, and, when the authorize request had a code_challenge, the verifier whose
+ * SHA-256 it is (PKCE S256). Anything else is invalid_grant. The tokens carry the scopes asked for; an ID token only
+ * with openid (with the nonce, if one was sent).
+ */
+async function authorizationCode(s: Services, pool: PoolConfig, client: ClientConfig, form: URLSearchParams): Promise<Record<string, unknown>> {
   if (!userOAuthClient(client) || !client.allowedOAuthFlows.includes('code')) throw new OAuthError('unauthorized_client');
+  const code = form.get('code');
   if (!code) throw new OAuthError('invalid_request');
-  throw new OAuthError('invalid_grant');
+  const grant = s.codes.redeem(code, s.clock());
+  if (!grant || grant.clientId !== client.clientId || grant.redirectUri !== form.get('redirect_uri')) throw new OAuthError('invalid_grant');
+  if (grant.codeChallenge !== undefined) {
+    const verifier = form.get('code_verifier') ?? '';
+    const computed = createHash('sha256').update(verifier).digest('base64url');
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || computed !== grant.codeChallenge) throw new OAuthError('invalid_grant');
+  }
+  const user = stateOf(s, pool).users.get(grant.username);
+  if (!user || !user.enabled) throw new OAuthError('invalid_grant');
+  const result = await signIn(s, pool, client, user, { scope: grant.scope, nonce: grant.nonce, authTime: grant.authTime });
+  return {
+    ...(grant.scope.includes('openid') ? { id_token: result.IdToken } : {}),
+    access_token: result.AccessToken,
+    refresh_token: result.RefreshToken,
+    token_type: 'Bearer',
+    expires_in: result.ExpiresIn,
+  };
 }
 
 function userOAuthClient(client: ClientConfig): boolean {
