@@ -85,3 +85,16 @@ export async function setPassword(pool: PoolConfig, user: UserRecord, password: 
   user.passwordHash = await hashPassword(password);
   user.srp = createVerifier(srpPoolName(pool.id), user.username, password);
 }
+
+/** CodeDeliveryDetails of an email: where the code went, masked. */
+export function emailDelivery(email: string): { Destination: string; DeliveryMedium: 'EMAIL'; AttributeName: 'email' } {
+  return { Destination: maskedEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+/**
+ * What PreventUserExistenceErrors answers for a user who does not exist: delivery details that look like a real
+ * user's, and no code sent.
+ */
+export function simulatedDelivery(typedName: string): ReturnType<typeof emailDelivery> {
+  return emailDelivery(typedName.includes('@') ? typedName : 'user@example.com');
+}

@@ -100,3 +100,18 @@ export function attributesFrom(list: { Name: string; Value?: string }[] | undefi
     }),
   );
 }
+
+/**
+ * The members every client-side user operation takes (ForgotPassword, ConfirmForgotPassword, ResendConfirmationCode,
+ * ConfirmSignUp): the client, the user as typed, SECRET_HASH for clients with a secret, and metadata the twin accepts
+ * and ignores (analytics, advanced security context) or passes to triggers (ClientMetadata).
+ */
+export const userOperationRequest = () =>
+  z.object({
+    ClientId: required(),
+    Username: required(),
+    SecretHash: z.string().optional(),
+    AnalyticsMetadata: z.unknown().optional(),
+    UserContextData: z.unknown().optional(),
+    ClientMetadata: stringMap().optional(),
+  });

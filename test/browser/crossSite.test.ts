@@ -9,9 +9,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestCognito, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
+import { startTestCognito, uniqueEmail, userExists, type TestCognito } from '../support/cognitoHarness';
 import { probe, testWithTool } from '../support/tools';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -96,15 +95,6 @@ describe('a page on another origin cannot drive the twin (real Chromium)', () =>
     await t?.stop();
   });
 
-  const userExists = async (email: string): Promise<boolean> => {
-    try {
-      await t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: email }));
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'UserNotFoundException') return false;
-      throw error;
-    }
-  };
 
   browserTest('fetch (presigned query, signed-looking header, no-cors) and a form post create no user; DynamoDB Local takes no write', async () => {
     expect(dynamoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -119,7 +109,7 @@ describe('a page on another origin cannot drive the twin (real Chromium)', () =>
     expect(results.signed).toBe('refused: TypeError');
     expect(results.dynamo).toBe('refused: TypeError');
     expect(results.form).toBe('submitted');
-    for (const [attempt, email] of Object.entries(emails)) expect({ attempt, exists: await userExists(email) }).toEqual({ attempt, exists: false });
+    for (const [attempt, email] of Object.entries(emails)) expect({ attempt, exists: await userExists(t, email) }).toEqual({ attempt, exists: false });
     const dynamo = new DynamoDBClient({ endpoint: dynamoUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
       await expect(dynamo.send(new DescribeTableCommand({ TableName: tableName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { FunctionInvoker, LocalCognito } from '../../local/contracts';
 import { startCognito } from '../../local/cognito/server';
 import { clientSecretOf, loadSystem, resourcesOfType, type System } from '../../local/template/system';
@@ -191,4 +191,15 @@ export function signIn(t: TestCognito, email: string, password = STRONG_PASSWORD
     ClientId: client.id,
     AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email, client) },
   }));
+}
+
+/** Whether the pool has this user (AdminGetUser, as an operator would check). */
+export async function userExists(t: TestCognito, username: string): Promise<boolean> {
+  try {
+    await t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: username }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'UserNotFoundException') return false;
+    throw error;
+  }
 }

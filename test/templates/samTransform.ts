@@ -5,20 +5,14 @@
  * parameters (loadSystem).
  */
 import { join, relative } from 'node:path';
+import type { TemplateResource } from '../../local/template/load';
 import type { System } from '../../local/template/system';
 import type { ResolvedStack } from '../../local/template/stack';
 import { ROOT } from './model';
 import { probe, PYTHON, run, testWithTool } from '../support/tools';
 
-export interface CfnResource {
-  Type: string;
-  Condition?: string;
-  DependsOn?: string | string[];
-  DeletionPolicy?: unknown;
-  UpdateReplacePolicy?: unknown;
-  Properties?: Record<string, unknown>;
-  Metadata?: Record<string, unknown>;
-}
+/** A resource of the processed template: the same shape the twin reads from the sources. */
+export type CfnResource = TemplateResource;
 export interface CfnTemplate {
   Transform?: unknown;
   Resources: Record<string, CfnResource>;

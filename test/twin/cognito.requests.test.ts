@@ -5,7 +5,7 @@
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { rawExchange, rawRequest, responses } from '../support/rawHttp';
-import { failure, postForm, startTestCognito, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
+import { failure, postForm, startTestCognito, uniqueEmail, userExists, type TestCognito } from '../support/cognitoHarness';
 
 let t: TestCognito;
 beforeAll(async () => {
@@ -188,15 +188,6 @@ describe('CORS: only what a browser app legitimately calls', () => {
 describe('no web page can call an IAM-authorized operation', () => {
   const PRESIGNED = '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=x%2F20260101%2Fus-east-1%2Fcognito-idp%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=y';
   const createUser = (email: string) => ({ UserPoolId: t.poolId, Username: email, TemporaryPassword: 'Temp-Passw0rd!x', MessageAction: 'SUPPRESS' });
-  const userExists = async (email: string): Promise<boolean> => {
-    try {
-      await t.sdk.send(new AdminGetUserCommand({ UserPoolId: t.poolId, Username: email }));
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'UserNotFoundException') return false;
-      throw error;
-    }
-  };
 
   async function post(query: string, operation: string, body: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${t.cognito.url}/${query}`, {
@@ -215,7 +206,7 @@ describe('no web page can call an IAM-authorized operation', () => {
     });
     const described = await post(PRESIGNED, 'DescribeUserPoolClient', { UserPoolId: t.poolId, ClientId: t.clients.UserClient.id });
     expect(JSON.stringify(described.body)).not.toContain(t.clients.UserClient.secret);
-    expect(await userExists(email)).toBe(false);
+    expect(await userExists(t, email)).toBe(false);
   });
 
   test('a signed-looking request from a cross-site page (Origin) is refused: AccessDeniedException, and no user is created', async () => {
@@ -224,21 +215,21 @@ describe('no web page can call an IAM-authorized operation', () => {
     expect(reply.status).toBe(400);
     expect(reply.body.__type).toBe('AccessDeniedException');
     expect(reply.body.message).toContain('Origin http://127.0.0.1:5173');
-    expect(await userExists(email)).toBe(false);
+    expect(await userExists(t, email)).toBe(false);
   });
 
   test('Fetch Metadata alone marks a page too (Sec-Fetch-Site, no Origin): refused', async () => {
     const email = uniqueEmail('fetch-metadata');
     const reply = await post('', 'AdminCreateUser', createUser(email), { ...SIGNED, 'sec-fetch-site': 'same-site' });
     expect(reply.body.__type).toBe('AccessDeniedException');
-    expect(await userExists(email)).toBe(false);
+    expect(await userExists(t, email)).toBe(false);
   });
 
   test('the same signed request without browser markers (what the SDK and CLI send) is served', async () => {
     const email = uniqueEmail('signed-cli');
     const reply = await post('', 'AdminCreateUser', createUser(email), SIGNED);
     expect(reply.status).toBe(200);
-    expect(await userExists(email)).toBe(true);
+    expect(await userExists(t, email)).toBe(true);
   });
 
   test('DNS rebinding: a request for a foreign Host gets 403 before anything runs (no client secret, no user)', async () => {
@@ -254,7 +245,7 @@ describe('no web page can call an IAM-authorized operation', () => {
     expect(exchange.text).not.toContain(t.clients.UserClient.secret);
     const create = responses(await rawExchange(t.cognito.url, rawRequest('POST', '/', { Host: `attacker.example:${port}`, 'X-Amz-Target': `${TARGET}AdminCreateUser`, ...headers }, JSON.stringify(createUser(email)))));
     expect(create[0]?.status).toBe(403);
-    expect(await userExists(email)).toBe(false);
+    expect(await userExists(t, email)).toBe(false);
     // The token endpoint and discovery are behind the same check; loopback names and IP literals are served.
     expect(responses(await rawExchange(t.cognito.url, rawRequest('GET', `/${t.poolId}/.well-known/jwks.json`, { Host: `attacker.example:${port}`, Connection: 'close' })))[0]?.status).toBe(403);
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `app.localhost:${port}`]) {

@@ -1,23 +1,12 @@
-import { z } from 'zod';
-import { assertSecretHash } from '../auth/secretHash';
+import { userOperation } from '../auth/userOperation';
 import { safeEqual, sha256 } from '../crypto';
 import { codeMismatch, expiredCode, limitExceeded, messages, notAuthorized, userNotFound } from '../errors';
 import { assertPasswordAllowed } from '../passwordPolicy';
-import { clientById, poolOf, stateOf } from '../services';
-import { findUser, setPassword } from '../users';
-import { parseRequest, required, stringMap } from '../validation';
+import { setPassword } from '../users';
+import { parseRequest, required, userOperationRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = z.object({
-  ClientId: required(),
-  Username: required(),
-  ConfirmationCode: required(),
-  Password: required(),
-  SecretHash: z.string().optional(),
-  AnalyticsMetadata: z.unknown().optional(),
-  UserContextData: z.unknown().optional(),
-  ClientMetadata: stringMap().optional(),
-});
+const Request = userOperationRequest().extend({ ConfirmationCode: required(), Password: required() });
 
 /** Wrong codes allowed before LimitExceededException (AWS publishes no number; identity-js#548). */
 const MAX_FAILURES = 5;
@@ -29,10 +18,7 @@ const MAX_FAILURES = 5;
  */
 export const confirmForgotPassword: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const client = clientById(s, request.ClientId);
-  const pool = poolOf(s, client);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  const { client, pool, user } = userOperation(s, request);
   if (!user) throw client.preventUserExistenceErrors ? codeMismatch() : userNotFound();
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   const pending = user.passwordReset;

@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { assertSecretHash } from '../auth/secretHash';
+import { userOperation } from '../auth/userOperation';
 import { safeEqual, sha256 } from '../crypto';
 import { codeMismatch, CognitoError, expiredCode, messages, notAuthorized } from '../errors';
-import { clientById, poolOf, stateOf } from '../services';
-import { findUser } from '../users';
-import { parseRequest, required, stringMap } from '../validation';
+import { parseRequest, required, userOperationRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = z.object({
-  ClientId: required(),
-  Username: required(),
-  ConfirmationCode: required(),
-  SecretHash: z.string().optional(),
-  ForceAliasCreation: z.boolean().optional(),
-  ClientMetadata: stringMap().optional(),
-});
+const Request = userOperationRequest().extend({ ConfirmationCode: required(), ForceAliasCreation: z.boolean().optional() });
 
 /**
  * ConfirmSignUp with the emailed (here: printed, and in the outbox) code. Confirming by email code also
@@ -23,10 +14,7 @@ const Request = z.object({
  */
 export const confirmSignUp: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const client = clientById(s, request.ClientId);
-  const pool = poolOf(s, client);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  const { client, pool, user } = userOperation(s, request);
   if (!user) {
     // (AWS) the pre-PreventUserExistenceErrors answer for an unknown user.
     throw client.preventUserExistenceErrors ? codeMismatch() : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');

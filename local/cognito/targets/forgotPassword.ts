@@ -1,23 +1,15 @@
-import { z } from 'zod';
-import { assertSecretHash } from '../auth/secretHash';
+import { userOperation } from '../auth/userOperation';
 import type { PoolConfig } from '../config';
 import { confirmationCode, sha256 } from '../crypto';
 import { invalidParameter, messages, notAuthorized, userNotFound } from '../errors';
 import { describeDelivery } from '../outbox';
-import { clientById, poolOf, stateOf, type Services } from '../services';
+import type { Services } from '../services';
 import type { UserRecord } from '../store';
-import { findUser, maskedEmail } from '../users';
-import { parseRequest, required, stringMap } from '../validation';
+import { emailDelivery, simulatedDelivery } from '../users';
+import { parseRequest, userOperationRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = z.object({
-  ClientId: required(),
-  Username: required(),
-  SecretHash: z.string().optional(),
-  AnalyticsMetadata: z.unknown().optional(),
-  UserContextData: z.unknown().optional(),
-  ClientMetadata: stringMap().optional(),
-});
+const Request = userOperationRequest();
 
 /** A password reset code is good for an hour (Cognito developer guide, "Recovering user accounts"). */
 const RESET_CODE_VALIDITY_MS = 3_600_000;
@@ -30,12 +22,9 @@ const RESET_CODE_VALIDITY_MS = 3_600_000;
  */
 export const forgotPassword: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const client = clientById(s, request.ClientId);
-  const pool = poolOf(s, client);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  const { client, pool, user } = userOperation(s, request);
   if (!user || !user.enabled) {
-    if (client.preventUserExistenceErrors) return { CodeDeliveryDetails: emailDelivery(request.Username.includes('@') ? request.Username : 'user@example.com') };
+    if (client.preventUserExistenceErrors) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
     throw user ? notAuthorized(messages.userDisabled) : userNotFound();
   }
   const email = user.attributes.email;
@@ -44,10 +33,6 @@ export const forgotPassword: Target = async (s, body) => {
   s.store.save();
   return { CodeDeliveryDetails: emailDelivery(email) };
 };
-
-function emailDelivery(email: string) {
-  return { Destination: maskedEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
-}
 
 function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): void {
   const code = confirmationCode();

@@ -1,20 +1,11 @@
-import { z } from 'zod';
-import { assertSecretHash } from '../auth/secretHash';
+import { userOperation } from '../auth/userOperation';
 import { CognitoError, invalidParameter, messages } from '../errors';
-import { clientById, poolOf, stateOf } from '../services';
-import { findUser, maskedEmail } from '../users';
-import { parseRequest, required, stringMap } from '../validation';
+import { emailDelivery, simulatedDelivery } from '../users';
+import { parseRequest, userOperationRequest } from '../validation';
 import { issueConfirmationCode } from './signUp';
 import type { Target } from './target';
 
-const Request = z.object({
-  ClientId: required(),
-  Username: required(),
-  SecretHash: z.string().optional(),
-  AnalyticsMetadata: z.unknown().optional(),
-  UserContextData: z.unknown().optional(),
-  ClientMetadata: stringMap().optional(),
-});
+const Request = userOperationRequest();
 
 /**
  * ResendConfirmationCode: a new sign-up code for an UNCONFIRMED user (the old one stops working). A confirmed user is
@@ -23,17 +14,13 @@ const Request = z.object({
  */
 export const resendConfirmationCode: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const client = clientById(s, request.ClientId);
-  const pool = poolOf(s, client);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
+  const { client, pool, user } = userOperation(s, request);
   if (!user) {
-    if (client.preventUserExistenceErrors) return { CodeDeliveryDetails: { Destination: maskedEmail(request.Username.includes('@') ? request.Username : 'user@example.com'), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+    if (client.preventUserExistenceErrors) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
     throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
   }
   if (user.status !== 'UNCONFIRMED') throw invalidParameter(messages.alreadyConfirmed);
   issueConfirmationCode(s, pool, user);
   s.store.save();
-  const to = user.attributes.email ?? user.username;
-  return { CodeDeliveryDetails: { Destination: maskedEmail(to), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+  return { CodeDeliveryDetails: emailDelivery(user.attributes.email ?? user.username) };
 };
