@@ -66,6 +66,8 @@ const userRecord = z.object({
    * password. Users whose password was set before the twin spoke SRP get one at their next password sign-in.
    */
   srp: z.object({ salt: z.string(), verifier: z.string() }).optional(),
+  /** Wrong passwords in a row, and the lock they earned (auth/lockout.ts). */
+  failedSignIns: z.object({ count: z.number(), lastFailureAt: z.number(), lockedUntil: z.number().optional() }).optional(),
   /** The pending ForgotPassword code: valid an hour, a few wrong tries (ConfirmForgotPassword). */
   passwordReset: z.object({ codeHash: z.string(), expiresAt: z.number(), failures: z.number() }).optional(),
 });

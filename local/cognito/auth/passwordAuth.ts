@@ -1,5 +1,6 @@
 import type { ClientConfig, PoolConfig } from '../config';
 import { verifyPassword } from '../crypto';
+import { assertNotLocked, recordFailedSignIn, recordSuccessfulSignIn } from './lockout';
 import { createVerifier, srpPoolName } from './srp';
 import { messages, notAuthorized, userNotConfirmed, userNotFound } from '../errors';
 import { stateOf, type Services } from '../services';
@@ -26,7 +27,12 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
   assertSecretHash(client, parameters?.SECRET_HASH, [username, user?.username]);
   if (!user) throw client.preventUserExistenceErrors ? notAuthorized(messages.incorrectCredentials) : userNotFound();
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed();
-  if (!(await verifyPassword(password, user.passwordHash))) throw notAuthorized(messages.incorrectCredentials);
+  assertNotLocked(s, user);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    recordFailedSignIn(s, user);
+    throw notAuthorized(messages.incorrectCredentials);
+  }
+  recordSuccessfulSignIn(s, user);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   if (!user.srp) {
     // A password set before the twin spoke SRP: the proven password gives the user its verifier now.

@@ -5,6 +5,7 @@ import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
 import { requireParameter } from '../validation';
 import { signIn } from './authenticationResult';
+import { assertNotLocked, recordFailedSignIn, recordSuccessfulSignIn } from './lockout';
 import { newPasswordChallenge, type AuthResponse } from './passwordAuth';
 import { assertSecretHash } from './secretHash';
 import { padHex, parseSrpTimestamp, serverEphemeral, srpPoolName, validClientEphemeral, verifyPasswordClaim } from './srp';
@@ -76,13 +77,18 @@ export async function answerPasswordVerifier(
   if (time === undefined) throw invalidParameter('TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.');
   s.sessions.consume(token);
   const user = stateOf(s, pool).users.get(session.username);
+  if (user) assertNotLocked(s, user);
   const proven =
     user !== undefined &&
     session.srp.verifier !== undefined &&
     username === session.username &&
     Math.abs(time - s.clock()) <= TIMESTAMP_SKEW_MS &&
     verifyPasswordClaim({ A: session.srp.A, server: session.srp, verifier: session.srp.verifier, poolName: srpPoolName(pool.id), username: session.username, secretBlock, timestamp, signature });
-  if (!proven || !user) throw notAuthorized(messages.incorrectCredentials);
+  if (!proven || !user) {
+    if (user) recordFailedSignIn(s, user);
+    throw notAuthorized(messages.incorrectCredentials);
+  }
+  recordSuccessfulSignIn(s, user);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(s, pool, client, user);
   return { ChallengeParameters: {}, AuthenticationResult: await signIn(s, pool, client, user) };

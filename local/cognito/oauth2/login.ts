@@ -4,6 +4,7 @@ import { opaqueToken, safeEqual, verifyPassword } from '../crypto';
 import { messages } from '../errors';
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
+import { recordFailedSignIn, recordSuccessfulSignIn } from '../auth/lockout';
 import { checkAuthorizeRequest, withParameters, type AuthorizeRequest } from './authorize';
 import { loginPage } from './loginPage';
 
@@ -50,7 +51,13 @@ export async function loginEndpoint(s: Services, request: IncomingMessage, query
 /** The sign-in page's answers, as Cognito's managed login words them. */
 async function credentialsRefusal(s: Services, authorize: AuthorizeRequest, username: string, password: string): Promise<string | undefined> {
   const user = username ? findUser(authorize.pool, stateOf(s, authorize.pool), username) : undefined;
-  if (!user || !(await verifyPassword(password, user.passwordHash))) return messages.incorrectCredentials;
+  if (!user) return messages.incorrectCredentials;
+  if (user.failedSignIns?.lockedUntil !== undefined && user.failedSignIns.lockedUntil > s.clock()) return 'Password attempts exceeded';
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    recordFailedSignIn(s, user);
+    return messages.incorrectCredentials;
+  }
+  recordSuccessfulSignIn(s, user);
   if (user.status === 'UNCONFIRMED') return messages.userNotConfirmed;
   if (!user.enabled) return messages.userDisabled;
   if (user.status !== 'CONFIRMED') return 'This account must set a new password first (sign in once through the API, which asks for one).';
