@@ -22,6 +22,8 @@ export interface ResourceServerConfig {
   name: string;
   /** Full scope names, `<identifier>/<scope name>`. */
   scopes: string[];
+  /** As the template declares them: short name and description (DescribeResourceServer reports these). */
+  scopeDetails: { ScopeName: string; ScopeDescription: string }[];
 }
 
 export interface ClientConfig {
@@ -136,6 +138,7 @@ function resourceServerConfig(resource: ResolvedResource): ResourceServerConfig 
     identifier,
     name: String(resource.properties.Name ?? identifier),
     scopes: scopes.map((scope) => `${identifier}/${String(record(scope).ScopeName)}`),
+    scopeDetails: scopes.map((scope) => ({ ScopeName: String(record(scope).ScopeName), ScopeDescription: String(record(scope).ScopeDescription ?? '') })),
   };
 }
 

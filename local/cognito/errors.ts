@@ -46,6 +46,8 @@ export const userNotFound = () => new CognitoError('UserNotFoundException', mess
 export const userNotConfirmed = () => new CognitoError('UserNotConfirmedException', messages.userNotConfirmed);
 export const codeMismatch = () => new CognitoError('CodeMismatchException', messages.codeMismatch);
 export const expiredCode = () => new CognitoError('ExpiredCodeException', messages.expiredCode);
+/** (AWS) signing in after AdminResetUserPassword. */
+export const passwordResetRequired = () => new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
 export const limitExceeded = () => new CognitoError('LimitExceededException', messages.attemptLimit);
 export const internalError = () => new CognitoError('InternalErrorException', 'An internal error occurred in the local Cognito.', 500);
 

@@ -68,6 +68,8 @@ const userRecord = z.object({
   srp: z.object({ salt: z.string(), verifier: z.string() }).optional(),
   /** Wrong passwords in a row, and the lock they earned (auth/lockout.ts). */
   failedSignIns: z.object({ count: z.number(), lastFailureAt: z.number(), lockedUntil: z.number().optional() }).optional(),
+  /** A changed email's pending verification code (UpdateUserAttributes → VerifyUserAttribute). */
+  attributeVerification: z.object({ attribute: z.string(), codeHash: z.string(), expiresAt: z.number() }).optional(),
   /** The pending ForgotPassword code: valid an hour, a few wrong tries (ConfirmForgotPassword). */
   passwordReset: z.object({ codeHash: z.string(), expiresAt: z.number(), failures: z.number() }).optional(),
 });

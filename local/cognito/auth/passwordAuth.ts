@@ -2,7 +2,7 @@ import type { ClientConfig, PoolConfig } from '../config';
 import { verifyPassword } from '../crypto';
 import { assertNotLocked, recordFailedSignIn, recordSuccessfulSignIn } from './lockout';
 import { createVerifier, srpPoolName } from './srp';
-import { messages, notAuthorized, userNotConfirmed, userNotFound } from '../errors';
+import { messages, notAuthorized, passwordResetRequired, userNotConfirmed, userNotFound } from '../errors';
 import { stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
 import { findUser } from '../users';
@@ -27,6 +27,7 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
   assertSecretHash(client, parameters?.SECRET_HASH, [username, user?.username]);
   if (!user) throw client.preventUserExistenceErrors ? notAuthorized(messages.incorrectCredentials) : userNotFound();
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed();
+  if (user.status === 'RESET_REQUIRED') throw passwordResetRequired();
   assertNotLocked(s, user);
   if (!(await verifyPassword(password, user.passwordHash))) {
     recordFailedSignIn(s, user);

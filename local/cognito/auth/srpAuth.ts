@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClientConfig, PoolConfig } from '../config';
-import { invalidParameter, messages, notAuthorized, userNotConfirmed, userNotFound } from '../errors';
+import { invalidParameter, messages, notAuthorized, passwordResetRequired, userNotConfirmed, userNotFound } from '../errors';
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
 import { requireParameter } from '../validation';
@@ -27,6 +27,7 @@ export function srpChallenge(s: Services, pool: PoolConfig, client: ClientConfig
   assertSecretHash(client, parameters?.SECRET_HASH, [username, user?.username]);
   if (!user && !client.preventUserExistenceErrors) throw userNotFound();
   if (user?.status === 'UNCONFIRMED') throw userNotConfirmed();
+  if (user?.status === 'RESET_REQUIRED') throw passwordResetRequired();
 
   const simulated = !user || !user.srp;
   const userId = user?.username ?? simulatedUserId(pool, username);

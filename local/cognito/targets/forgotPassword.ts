@@ -34,7 +34,8 @@ export const forgotPassword: Target = async (s, body) => {
   return { CodeDeliveryDetails: emailDelivery(email) };
 };
 
-function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): void {
+/** Sets a fresh password reset code on the user and sends it (ForgotPassword, AdminResetUserPassword). */
+export function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): void {
   const code = confirmationCode();
   user.passwordReset = { codeHash: sha256(code), expiresAt: s.clock() + RESET_CODE_VALIDITY_MS, failures: 0 };
   const delivery = s.outbox.deliver(

@@ -1,23 +1,35 @@
 import { adminConfirmSignUp } from './adminConfirmSignUp';
 import { adminCreateUser } from './adminCreateUser';
 import { adminDeleteUser } from './adminDeleteUser';
+import { adminDisableUser } from './adminDisableUser';
+import { adminEnableUser } from './adminEnableUser';
 import { adminGetUser } from './adminGetUser';
 import { adminInitiateAuth } from './adminInitiateAuth';
+import { adminResetUserPassword } from './adminResetUserPassword';
 import { adminSetUserPassword } from './adminSetUserPassword';
+import { adminUpdateUserAttributes } from './adminUpdateUserAttributes';
+import { adminUserGlobalSignOut } from './adminUserGlobalSignOut';
 import { changePassword } from './changePassword';
 import { confirmForgotPassword } from './confirmForgotPassword';
 import { confirmSignUp } from './confirmSignUp';
+import { deleteUser } from './deleteUser';
+import { describeResourceServer } from './describeResourceServer';
+import { describeUserPool } from './describeUserPool';
 import { describeUserPoolClient } from './describeUserPoolClient';
 import { forgotPassword } from './forgotPassword';
 import { getTokensFromRefreshToken } from './getTokensFromRefreshToken';
 import { getUser } from './getUser';
 import { globalSignOut } from './globalSignOut';
 import { initiateAuth } from './initiateAuth';
+import { listResourceServers } from './listResourceServers';
 import { listUserPoolClients } from './listUserPoolClients';
+import { listUsers } from './listUsers';
 import { resendConfirmationCode } from './resendConfirmationCode';
 import { respondToAuthChallenge } from './respondToAuthChallenge';
 import { revokeToken } from './revokeToken';
 import { signUp } from './signUp';
+import { updateUserAttributes } from './updateUserAttributes';
+import { verifyUserAttribute } from './verifyUserAttribute';
 import type { Target } from './target';
 
 /** The emulated operations, by their X-Amz-Target name (AWSCognitoIdentityProviderService.<name>). */
@@ -25,21 +37,33 @@ export const targets: Readonly<Record<string, Target>> = {
   AdminConfirmSignUp: adminConfirmSignUp,
   AdminCreateUser: adminCreateUser,
   AdminDeleteUser: adminDeleteUser,
+  AdminDisableUser: adminDisableUser,
+  AdminEnableUser: adminEnableUser,
   AdminGetUser: adminGetUser,
   AdminInitiateAuth: adminInitiateAuth,
+  AdminResetUserPassword: adminResetUserPassword,
   AdminSetUserPassword: adminSetUserPassword,
+  AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut,
   ChangePassword: changePassword,
   ConfirmForgotPassword: confirmForgotPassword,
   ConfirmSignUp: confirmSignUp,
+  DeleteUser: deleteUser,
+  DescribeResourceServer: describeResourceServer,
+  DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
   ForgotPassword: forgotPassword,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,
+  ListResourceServers: listResourceServers,
   ListUserPoolClients: listUserPoolClients,
+  ListUsers: listUsers,
   ResendConfirmationCode: resendConfirmationCode,
   RespondToAuthChallenge: respondToAuthChallenge,
   RevokeToken: revokeToken,
   SignUp: signUp,
+  UpdateUserAttributes: updateUserAttributes,
+  VerifyUserAttribute: verifyUserAttribute,
 };

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { revokeUser } from '../auth/authenticationResult';
+import { userNotFound } from '../errors';
+import { poolById, stateOf } from '../services';
+import { findUser } from '../users';
+import { parseRequest, required } from '../validation';
+import type { Target } from './target';
+
+const Request = z.object({ UserPoolId: required(), Username: required() });
+
+/**
+ * AdminDisableUser: the user can no longer sign in ("User is disabled.") and their access and refresh tokens are
+ * revoked; they are still listed (cognito-client-facts.md §3).
+ */
+export const adminDisableUser: Target = async (s, body) => {
+  const request = parseRequest(Request, body);
+  const pool = poolById(s, request.UserPoolId);
+  const state = stateOf(s, pool);
+  const user = findUser(pool, state, request.Username);
+  if (!user) throw userNotFound();
+  user.enabled = false;
+  user.updatedAt = s.clock();
+  revokeUser(state, user.username, s.clock());
+  s.store.save();
+  return {};
+};
