@@ -8,7 +8,7 @@ import { CognitoError, internalError, OAuthError, serialization, unknownOperatio
 import { allowCrossOrigin, closeUnlessDrained, readRequestBody, requestedHeaders, sendEmpty, sendJson, SIGNING_HEADERS } from './http';
 import { browserRefusal, needsIamAuth, unsignedError } from './iamAuth';
 import { AuthorizationCodes } from './oauth2/codes';
-import { authorizeEndpoint, errorPage, loginEndpoint, redirect } from './oauth2/login';
+import { authorizeEndpoint, errorPage, loginEndpoint, redirect, signupEndpoint } from './oauth2/login';
 import { revoke } from './oauth2/revoke';
 import { userInfo } from './oauth2/userInfo';
 import { createOutbox } from './outbox';
@@ -98,6 +98,9 @@ async function handle(s: Services, tokenUrl: string, request: IncomingMessage, r
   // The hosted login: browser pages, never readable cross-origin.
   if (request.method === 'GET' && path === '/oauth2/authorize') return authorizeEndpoint(s, url.searchParams, response);
   if ((request.method === 'GET' || request.method === 'POST') && path === '/login') return loginEndpoint(s, request, url.searchParams, read.body.toString('utf8'), response);
+  if ((request.method === 'GET' || request.method === 'POST') && (path === '/signup' || path === '/confirm')) {
+    return signupEndpoint(s, request, path, url.searchParams, read.body.toString('utf8'), response);
+  }
   if (request.method === 'GET' && path === '/logout') return logout(s, url.searchParams, response);
   allowCrossOrigin(response, 'oauth');
   if (request.method === 'POST' && path === '/oauth2/token') {

@@ -197,7 +197,7 @@ function cognitoOtherRequest(d: Dice): FuzzRequest {
 // ---- what every answer must be ----
 
 const FRONT_END_TEXTS = new Set(Object.values(refusals).map((refusal) => refusal.body));
-const HOSTED_LOGIN_PAGES = /^\/(login|logout|oauth2\/authorize)$/;
+const HOSTED_LOGIN_PAGES = /^\/(login|logout|signup|confirm|oauth2\/authorize)$/;
 
 /** Why an answer is wrong, or undefined. */
 function problemWith(req: FuzzRequest, res: FuzzResponse): string | undefined {

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { epochSeconds } from '../tokens';
-import { opaqueToken, safeEqual, verifyPassword } from '../crypto';
-import { messages } from '../errors';
+import { opaqueToken, safeEqual, secretHash, verifyPassword } from '../crypto';
+import { CognitoError, messages } from '../errors';
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
 import { recordFailedSignIn, recordSuccessfulSignIn } from '../auth/lockout';
 import { checkAuthorizeRequest, withParameters, type AuthorizeRequest } from './authorize';
+import { targets } from '../targets';
 import { loginPage } from './loginPage';
+import { confirmPage, signupPage } from './signupPages';
 
 const CSRF_COOKIE = 'twin-login-csrf';
 
@@ -22,7 +24,7 @@ export async function loginEndpoint(s: Services, request: IncomingMessage, query
   const outcome = checkAuthorizeRequest(s, query);
   if (!outcome.ok) return 'page' in outcome ? errorPage(response, outcome.page.status, outcome.page.error) : redirect(response, outcome.redirect);
   const action = `/login?${query.toString()}`;
-  if (request.method !== 'POST') return showPage(response, outcome.request, action, 200);
+  if (request.method !== 'POST') return showPage(response, outcome.request, action, 200, undefined, undefined, query.get('confirmed') === 'true' ? 'Your account is confirmed: sign in.' : undefined);
   const form = new URLSearchParams(body);
   const cookie = cookieValue(request.headers.cookie, CSRF_COOKIE);
   const csrf = form.get('_csrf') ?? '';
@@ -64,19 +66,66 @@ async function credentialsRefusal(s: Services, authorize: AuthorizeRequest, user
   return undefined;
 }
 
-function showPage(response: ServerResponse, authorize: AuthorizeRequest, action: string, status: number, error?: string, username?: string): void {
+function showPage(response: ServerResponse, authorize: AuthorizeRequest, action: string, status: number, error?: string, username?: string, notice?: string): void {
   const csrf = opaqueToken(24);
-  const html = loginPage({ action, csrf, clientName: authorize.client.clientName, error, username });
+  const signupHref = authorize.pool.adminCreateUserOnly ? undefined : action.replace(/^\/login/, '/signup').replace(/&?confirmed=true/, '');
+  sendPage(response, status, csrf, loginPage({ action, signupHref, csrf, clientName: authorize.client.clientName, error, notice, username }), [authorize.redirectUri]);
+}
+
+/**
+ * A hosted-login page: never cached, never framed (clickjacking), loading nothing from anywhere, with its CSRF cookie.
+ * Its forms post to the twin only; browsers apply form-action to the redirect that follows too, so the sign-in page
+ * also names the (registered) redirect_uri it sends the code to.
+ */
+function sendPage(response: ServerResponse, status: number, csrf: string, html: string, redirectTargets: string[] = []): void {
+  const formAction = ["'self'", ...redirectTargets.map((uri) => new URL(uri).origin)].join(' ');
   response.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     'cache-control': 'no-store',
-    // The page may not be framed (clickjacking) and loads nothing from anywhere.
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    'set-cookie': `${CSRF_COOKIE}=${csrf}; Path=/login; HttpOnly; SameSite=Lax`,
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'`,
+    'set-cookie': `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Lax`,
   });
   response.end(html);
+}
+
+/**
+ * GET/POST /signup and /confirm: the hosted sign-up, through the same SignUp and ConfirmSignUp the JSON API serves
+ * (password policy, PreSignUp trigger, the code to the outbox), then back to the sign-in page.
+ */
+export async function signupEndpoint(s: Services, request: IncomingMessage, path: '/signup' | '/confirm', query: URLSearchParams, body: string, response: ServerResponse): Promise<void> {
+  const outcome = checkAuthorizeRequest(s, query);
+  if (!outcome.ok) return 'page' in outcome ? errorPage(response, outcome.page.status, outcome.page.error) : redirect(response, outcome.redirect);
+  const { client, pool } = outcome.request;
+  if (pool.adminCreateUserOnly) return errorPage(response, 400, 'SignUp is not permitted for this user pool');
+  const parameters = new URLSearchParams(query);
+  parameters.delete('confirmed');
+  const form = new URLSearchParams(body);
+  const csrf = opaqueToken(24);
+  const show = (status: number, html: (token: string) => string) => sendPage(response, status, csrf, html(csrf));
+  const signupAction = `/signup?${parameters.toString()}`;
+  const loginHref = `/login?${parameters.toString()}`;
+  const username = form.get('username') ?? '';
+  if (path === '/signup' && request.method !== 'POST') return show(200, (token) => signupPage({ action: signupAction, loginHref, csrf: token, clientName: client.clientName }));
+  const confirmAction = `/confirm?${parameters.toString()}`;
+  if (path === '/confirm' && request.method !== 'POST') return errorPage(response, 400, 'invalid_request');
+  const cookie = cookieValue(request.headers.cookie, CSRF_COOKIE);
+  if (!cookie || !safeEqual(cookie, form.get('_csrf') ?? '')) return show(403, (token) => signupPage({ action: signupAction, loginHref, csrf: token, clientName: client.clientName, error: 'Your form expired. Please try again.' }));
+  const hash = client.secret ? { SecretHash: secretHash(username, client.clientId, client.secret) } : {};
+  try {
+    if (path === '/signup') {
+      const answer = (await targets.SignUp!(s, { ClientId: client.clientId, Username: username, Password: form.get('password') ?? '', UserAttributes: [{ Name: 'email', Value: username }], ...hash })) as { UserConfirmed: boolean };
+      if (answer.UserConfirmed) return redirect(response, `${loginHref}&confirmed=true`);
+      return show(200, (token) => confirmPage({ action: confirmAction, csrf: token, clientName: client.clientName, username }));
+    }
+    await targets.ConfirmSignUp!(s, { ClientId: client.clientId, Username: username, ConfirmationCode: form.get('code') ?? '', ...hash });
+    return redirect(response, `${loginHref}&confirmed=true`);
+  } catch (error) {
+    if (!(error instanceof CognitoError)) throw error;
+    if (path === '/signup') return show(400, (token) => signupPage({ action: signupAction, loginHref, csrf: token, clientName: client.clientName, error: error.message, username }));
+    return show(400, (token) => confirmPage({ action: confirmAction, csrf: token, clientName: client.clientName, username, error: error.message }));
+  }
 }
 
 export function errorPage(response: ServerResponse, status: number, error: string): void {
