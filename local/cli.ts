@@ -19,6 +19,7 @@ const HELP = `Usage: npm start -- [options]
   --cloudfront-port N local CloudFront port         (env TWIN_CLOUDFRONT_PORT, default 3100), when a stack has a
                       distribution (e.g. --api-param EnableCloudFront=true)
   --dynamodb-port N   DynamoDB Local port           (env TWIN_DYNAMODB_PORT, default 8000)
+  --web-port N        the links web app (web/)      (env TWIN_WEB_PORT, default 5173: the template's default callback URL)
   --local-dir DIR     where state and outputs.json live (default .local)
   --fresh             start clean, all in memory: .local/state (ids, users, keys, data) is neither read nor changed
   --auth-param K=V    override an auth-stack parameter (like sam deploy --parameter-overrides); repeatable
@@ -127,6 +128,7 @@ function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: s
     `Local twin ready in ${(twin.readyMs / 1000).toFixed(1)} s — no AWS account involved.`,
     '',
     `  API            ${api.ApiUrl}`,
+    ...(local.WebAppUrl ? [`  Web app        ${local.WebAppUrl}   (sign in through the hosted login with the web client)`] : []),
     ...(api.CloudFrontUrl ? [`  CloudFront     ${api.CloudFrontUrl}   (the same API through its distribution)`] : []),
     `  Token URL      ${auth.TokenUrl}`,
     `  Cognito        ${local.CognitoEndpoint}   (aws cognito-idp … --endpoint-url ${local.CognitoEndpoint})`,
@@ -159,6 +161,7 @@ async function main(): Promise<number> {
       'cognito-port': { type: 'string' },
       'cloudfront-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
+      'web-port': { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'local-dir': { type: 'string', default: '.local' },
       'config-file': { type: 'string' },
@@ -197,6 +200,7 @@ async function main(): Promise<number> {
     cognitoPort: port(values['cognito-port'], process.env.TWIN_COGNITO_PORT, 9229, '--cognito-port'),
     cloudFrontPort: port(values['cloudfront-port'], process.env.TWIN_CLOUDFRONT_PORT, 3100, '--cloudfront-port'),
     dynamodbPort: port(values['dynamodb-port'], process.env.TWIN_DYNAMODB_PORT, 8000, '--dynamodb-port'),
+    webPort: port(values['web-port'], process.env.TWIN_WEB_PORT, 5173, '--web-port'),
     stateDir,
     outputsFile,
     authParameters: keyValues(values['auth-param'], '--auth-param'),

@@ -16,6 +16,7 @@ import { startCognito } from './cognito/server';
 import { startGateway } from './apigateway/server';
 import { distributionsOf } from './cloudfront/distribution-model';
 import { startDistribution } from './cloudfront/server';
+import { startWebApp, type LocalWebApp } from './web/server';
 
 export interface TwinOptions {
   /** Project root holding samconfig.toml and the two stacks. */
@@ -55,6 +56,8 @@ export interface TwinOptions {
   clock?: () => number;
   /** Execution environments per function where the template sets no ReservedConcurrentExecutions (default 4). */
   functionConcurrency?: number;
+  /** Serve the links web app (web/) on this port (0: any free one); undefined: not at all. */
+  webPort?: number;
 }
 
 /** The local equivalent of the stacks' outputs, plus what only exists locally. */
@@ -74,6 +77,8 @@ export interface TwinOutputs {
     ClientScopes: Record<string, string[]>;
     /** The process that serves these endpoints (another `npm start` on the same --local-dir checks it). */
     Pid: number;
+    /** The links web app (web/), when the twin serves it. */
+    WebAppUrl?: string;
   };
 }
 
@@ -96,6 +101,8 @@ export interface Twin {
   dynamodbExposure?: { loopbackOnly: boolean; reason?: string };
   /** The pid of the DynamoDB Local the twin started and supervises (a new one after each restart). */
   dynamodbPid?: () => number | undefined;
+  /** The links web app, when started (webPort). */
+  web?: LocalWebApp;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -185,13 +192,44 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const distributions = await startDistributions(system, apiUrls, { host, allowedHosts: options.allowedHosts, port: options.cloudFrontPort ?? 0, log, stoppers });
     const distributionUrls = Object.fromEntries(distributions.map((d) => [d.domainName, d.url]));
     const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
+    const web = options.webPort === undefined ? undefined : await startWeb(system, outputs, options, log);
+    if (web) {
+      stoppers.push(() => web.stop());
+      outputs.local.WebAppUrl = `${web.url}/`;
+    }
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, dynamodbPid, readyMs: Date.now() - started, stop };
+    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, dynamodbPid, web, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The links web app against the default API, signing in with its public WebClient through the local hosted login.
+ * Its redirect URI must be one of the client's CallbackURLs (the template's CallbackUrls, http://localhost:5173/callback
+ * by default): said in the log otherwise.
+ */
+async function startWeb(system: System, outputs: TwinOutputs, options: TwinOptions, log: (line: string) => void): Promise<LocalWebApp | undefined> {
+  const clientId = outputs.api.WebClientId;
+  if (!clientId) {
+    log('web app: the API stack has no WebClient output, so the web app is not served');
+    return undefined;
+  }
+  const scopes = outputs.local.ClientScopes[clientId] ?? ['openid'];
+  const web = await startWebApp({
+    port: options.webPort ?? 0,
+    host: options.host,
+    allowedHosts: options.allowedHosts,
+    config: { authority: outputs.auth.IssuerUrl!, clientId, apiUrl: outputs.api.ApiUrl!, scope: scopes.join(' '), loginBaseUrl: outputs.local.CognitoEndpoint },
+  });
+  const client = resourcesOfType(system, 'AWS::Cognito::UserPoolClient').find((resource) => resource.physicalId === clientId);
+  const callbacks = (client?.properties.CallbackURLs as string[] | undefined) ?? [];
+  if (!callbacks.includes(`${web.url}/callback`)) {
+    log(`web app: ${web.url}/callback is not among the WebClient's CallbackURLs (${callbacks.join(', ') || 'none'}): sign-in will stop at redirect_mismatch. Set the API's CallbackUrls parameter, or --web-port to match.`);
+  }
+  return web;
 }
 
 /**

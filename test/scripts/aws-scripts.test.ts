@@ -1,6 +1,7 @@
 /**
- * `npm run preflight` against moto's server (the AWS APIs it reads, emulated by a project nobody here wrote):
- * what it finds in an empty account, a taken name, a deployed auth stack.
+ * The scripts that talk to AWS, against moto's server (the AWS APIs they read, emulated by a project nobody here
+ * wrote): `npm run preflight` (an empty account, a taken name, a deployed auth stack) and `npm run web` (the web app's
+ * config from the stacks' outputs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,4 +164,59 @@ describe('npm run preflight (against moto)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--config-env nope: samconfig.toml has auth, api/);
   }, 30_000);
+});
+
+describe('npm run web (against moto\'s CloudFormation)', () => {
+  let server: ChildProcess | undefined;
+  let endpoint = '';
+
+  beforeAll(async () => {
+    if (!moto.ok) return;
+    const port = await freePort();
+    endpoint = `http://127.0.0.1:${port}`;
+    server = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+      } catch {
+        if (attempt > 100) throw new Error('moto server did not start');
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    }
+  }, 60_000);
+  afterAll(() => server?.kill());
+
+  motoTest('serves the web app with its config from the deployed stacks\' outputs', async () => {
+    const cloudFormation = new CloudFormationClient({ region: REGION, endpoint, credentials: CREDENTIALS });
+    const stack = (name: string, outputs: Record<string, string>) => cloudFormation.send(new CreateStackCommand({
+      StackName: name,
+      TemplateBody: JSON.stringify({ Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } }, Outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { Value: v }])) }),
+    }));
+    await stack('links-auth', { IssuerUrl: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc', TokenUrl: 'https://login-x.auth.us-east-1.amazoncognito.com/oauth2/token' });
+    await stack('links-api', { WebClientId: 'webclient123', ApiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/v1/', ResourceServerId: 'links-api' });
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: REGION };
+    delete env.AWS_PROFILE;
+    const web = spawn(TSX, [join(ROOT, 'scripts', 'web.ts'), '--port', String(port)], { cwd: ROOT, env });
+    try {
+      let output = '';
+      web.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      web.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('Web app: ')) {
+        if (Date.now() > deadline || web.exitCode !== null) throw new Error(`npm run web did not start:\n${output}`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      expect(await (await fetch(`http://localhost:${port}/config.json`)).json()).toEqual({
+        authority: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc',
+        clientId: 'webclient123',
+        apiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/v1/',
+        scope: 'openid email links-api/read links-api/write',
+        loginBaseUrl: 'https://login-x.auth.us-east-1.amazoncognito.com',
+      });
+      expect((await fetch(`http://localhost:${port}/callback`)).headers.get('content-type')).toContain('text/html');
+    } finally {
+      web.kill('SIGTERM');
+    }
+  }, 90_000);
 });
