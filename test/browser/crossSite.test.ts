@@ -5,22 +5,14 @@
  * and the table was never created. A public operation answered cross-origin is the control: the page's own
  * requests do reach the twin.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestCognito, uniqueEmail, userExists, type TestCognito } from '../support/cognitoHarness';
-import { probe, testWithTool } from '../support/tools';
+import { browserTest, launchChromium } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const browserProbe = existsSync(CHROMIUM)
-  ? probe('chromium', CHROMIUM, ['--headless', '--no-sandbox', '--version'])
-  : { name: 'chromium', ok: false, reason: `${CHROMIUM} does not exist` };
-const browserTest = testWithTool(browserProbe, 'Install it with `apt-get install -y chromium` (CHROMIUM=... picks another binary).');
 
-/** The flags a root, offline, headless Chromium needs here (no sandbox as root; no background calls home). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface Attack {
   cognitoUrl: string;
@@ -86,7 +78,7 @@ describe('a page on another origin cannot drive the twin (real Chromium)', () =>
     await new Promise<void>((done) => page.listen(0, '127.0.0.1', done));
     // Another origin: same loopback address, another port (and another name than the twin's 127.0.0.1).
     pageUrl = `http://localhost:${(page.address() as AddressInfo).port}/`;
-    if (browserProbe.ok) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

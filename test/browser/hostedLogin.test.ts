@@ -3,19 +3,14 @@
  * through the twin's hosted pages — sign up, confirm with the code from the outbox, sign in — to the app's callback
  * with a code, which openid-client exchanges (PKCE) for tokens the pool's JWKS verifies; then /logout back to the app.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { generators, Issuer, type BaseClient } from 'openid-client';
 import { freePort } from '../../local/net';
 import { startTestCognito, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
-import { probe, testWithTool } from '../support/tools';
+import { browserTest, launchChromium } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const browserProbe = existsSync(CHROMIUM) ? probe('chromium', CHROMIUM, ['--headless', '--no-sandbox', '--version']) : { name: 'chromium', ok: false, reason: `${CHROMIUM} does not exist` };
-const browserTest = testWithTool(browserProbe, 'Install it with `apt-get install -y chromium` (CHROMIUM=... picks another binary).');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('the hosted login in a real browser', () => {
   let t: TestCognito;
@@ -33,7 +28,7 @@ describe('the hosted login in a real browser', () => {
     await new Promise<void>((done) => app.listen(port, '127.0.0.1', done));
     const issuer = await Issuer.discover(t.issuer);
     client = new issuer.Client({ client_id: t.webClientId, token_endpoint_auth_method: 'none', redirect_uris: [`${appUrl}/callback`], response_types: ['code'] });
-    if (browserProbe.ok) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

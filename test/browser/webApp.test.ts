@@ -3,18 +3,13 @@
  * in through the hosted login (oidc-client-ts, code + PKCE), see the user, save a link through the API with the access
  * token, tag it, refresh the tokens, delete it, sign out.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { freePort } from '../../local/net';
 import type { Twin } from '../../local/twin';
 import { uniqueEmail } from '../support/cognitoHarness';
 import { startTestTwin } from '../support/twin';
-import { probe, testWithTool } from '../support/tools';
+import { browserTest, launchChromium } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const browserProbe = existsSync(CHROMIUM) ? probe('chromium', CHROMIUM, ['--headless', '--no-sandbox', '--version']) : { name: 'chromium', ok: false, reason: `${CHROMIUM} does not exist` };
-const browserTest = testWithTool(browserProbe, 'Install it with `apt-get install -y chromium` (CHROMIUM=... picks another binary).');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let twin: Twin;
 let browser: Browser | undefined;
@@ -23,7 +18,7 @@ const logs: string[] = [];
 beforeAll(async () => {
   const webPort = await freePort();
   twin = await startTestTwin({ webPort, log: (line) => logs.push(line), apiParameters: { CallbackUrls: `http://localhost:${webPort}/callback`, LogoutUrls: `http://localhost:${webPort}/` } });
-  if (browserProbe.ok) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -37,6 +37,21 @@ function freePort(): Promise<number> {
   });
 }
 
+/** moto's server on a free loopback port, answering; stop it with kill(). */
+async function startMoto(): Promise<{ endpoint: string; process: ChildProcess }> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) return { endpoint, process: child };
+    } catch {
+      if (attempt > 100) throw new Error('moto server did not start');
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+}
+
 describe('npm run preflight (against moto)', () => {
   let server: ChildProcess | undefined;
   let endpoint = '';
@@ -54,17 +69,7 @@ describe('npm run preflight (against moto)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'preflight-'));
     if (!moto.ok) return;
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    server = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
-      } catch {
-        if (attempt > 100) throw new Error('moto server did not start');
-        await new Promise((done) => setTimeout(done, 200));
-      }
-    }
+    ({ endpoint, process: server } = await startMoto());
   }, 60_000);
 
   afterAll(() => {
@@ -172,17 +177,7 @@ describe('npm run web (against moto\'s CloudFormation)', () => {
 
   beforeAll(async () => {
     if (!moto.ok) return;
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    server = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
-      } catch {
-        if (attempt > 100) throw new Error('moto server did not start');
-        await new Promise((done) => setTimeout(done, 200));
-      }
-    }
+    ({ endpoint, process: server } = await startMoto());
   }, 60_000);
   afterAll(() => server?.kill());
 

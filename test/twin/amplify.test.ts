@@ -5,6 +5,7 @@
  */
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, ConfirmForgotPasswordCommand, ForgotPasswordCommand, ResendConfirmationCodeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
+import { ConsoleLogger } from 'aws-amplify/utils';
 import { confirmResetPassword, fetchAuthSession, getCurrentUser, resetPassword, signIn, signOut, updatePassword } from 'aws-amplify/auth';
 import { failure, startTestCognito, STRONG_PASSWORD, uniqueEmail, type TestCognito } from '../support/cognitoHarness';
 import { verifyToken } from '../support/cognitoVerify';
@@ -12,6 +13,8 @@ import { verifyToken } from '../support/cognitoVerify';
 let t: TestCognito;
 beforeAll(async () => {
   t = await startTestCognito();
+  // Amplify warns that the endpoint is a custom one: it is, on purpose.
+  ConsoleLogger.LOG_LEVEL = 'ERROR';
   Amplify.configure({ Auth: { Cognito: { userPoolId: t.poolId, userPoolClientId: t.webClientId, userPoolEndpoint: t.cognito.url } } });
 });
 afterAll(() => t.stop());

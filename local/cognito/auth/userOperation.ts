@@ -1,6 +1,7 @@
 import type { ClientConfig, PoolConfig } from '../config';
-import { clientById, poolOf, stateOf, type Services } from '../services';
-import type { UserRecord } from '../store';
+import { userNotFound } from '../errors';
+import { clientById, poolById, poolOf, stateOf, type Services } from '../services';
+import type { PoolState, UserRecord } from '../store';
 import { findUser } from '../users';
 import { assertSecretHash } from './secretHash';
 
@@ -18,4 +19,13 @@ export function userOperation(
   const user = findUser(pool, stateOf(s, pool), request.Username);
   assertSecretHash(client, request.SecretHash, [request.Username, user?.username]);
   return { client, pool, user };
+}
+
+/** What the admin operations on one user start with: the pool (by id), its state, and the user, who must exist. */
+export function adminUser(s: Services, request: { UserPoolId: string; Username: string }): { pool: PoolConfig; state: PoolState; user: UserRecord } {
+  const pool = poolById(s, request.UserPoolId);
+  const state = stateOf(s, pool);
+  const user = findUser(pool, state, request.Username);
+  if (!user) throw userNotFound();
+  return { pool, state, user };
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { messages, notAuthorized, userNotFound } from '../errors';
-import { poolById, stateOf } from '../services';
-import { findUser } from '../users';
+import { adminUser } from '../auth/userOperation';
+import { messages, notAuthorized } from '../errors';
 import { parseRequest, required, stringMap } from '../validation';
 import type { Target } from './target';
 
@@ -15,9 +14,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), ClientM
  */
 export const adminConfirmSignUp: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  if (!user) throw userNotFound();
+  const { user } = adminUser(s, request);
   if (user.status !== 'UNCONFIRMED') throw notAuthorized(messages.cannotConfirm(user.status));
   user.status = 'CONFIRMED';
   delete user.confirmation;

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { revokeUser } from '../auth/authenticationResult';
-import { userNotFound } from '../errors';
-import { poolById, stateOf } from '../services';
-import { findUser } from '../users';
+import { adminUser } from '../auth/userOperation';
 import { parseRequest, required } from '../validation';
 import type { Target } from './target';
 
@@ -14,10 +12,7 @@ const Request = z.object({ UserPoolId: required(), Username: required() });
  */
 export const adminDisableUser: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const state = stateOf(s, pool);
-  const user = findUser(pool, state, request.Username);
-  if (!user) throw userNotFound();
+  const { state, user } = adminUser(s, request);
   user.enabled = false;
   user.updatedAt = s.clock();
   revokeUser(state, user.username, s.clock());

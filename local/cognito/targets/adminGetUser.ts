@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { userNotFound } from '../errors';
-import { poolById, stateOf } from '../services';
-import { attributeList, awsDate, findUser } from '../users';
+import { adminUser } from '../auth/userOperation';
+import { attributeList, awsDate } from '../users';
 import { parseRequest, required } from '../validation';
 import type { Target } from './target';
 
@@ -10,9 +9,7 @@ const Request = z.object({ UserPoolId: required(), Username: required() });
 /** AdminGetUser: by internal username or (email pools) by email in any case. */
 export const adminGetUser: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  if (!user) throw userNotFound();
+  const { user } = adminUser(s, request);
   return {
     Username: user.username,
     UserAttributes: attributeList(user),

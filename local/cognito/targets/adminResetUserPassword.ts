@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { invalidParameter, messages, userNotFound } from '../errors';
-import { poolById, stateOf } from '../services';
-import { findUser } from '../users';
+import { adminUser } from '../auth/userOperation';
+import { invalidParameter, messages } from '../errors';
 import { parseRequest, required, stringMap } from '../validation';
 import { sendResetCode } from './forgotPassword';
 import type { Target } from './target';
@@ -14,9 +13,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), ClientM
  */
 export const adminResetUserPassword: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  if (!user) throw userNotFound();
+  const { pool, user } = adminUser(s, request);
   const email = user.attributes.email;
   if (!email || user.attributes.email_verified !== 'true') throw invalidParameter(messages.noVerifiedContact);
   user.status = 'RESET_REQUIRED';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { userNotFound } from '../errors';
+import { adminUser } from '../auth/userOperation';
 import { assertPasswordAllowed } from '../passwordPolicy';
-import { poolById, stateOf } from '../services';
-import { findUser, setPassword } from '../users';
+import { setPassword } from '../users';
 import { parseRequest, required } from '../validation';
 import type { Target } from './target';
 
@@ -14,9 +13,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), Passwor
  */
 export const adminSetUserPassword: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const user = findUser(pool, stateOf(s, pool), request.Username);
-  if (!user) throw userNotFound();
+  const { pool, user } = adminUser(s, request);
   assertPasswordAllowed(request.Password, pool.passwordPolicy);
   const now = s.clock();
   await setPassword(pool, user, request.Password);

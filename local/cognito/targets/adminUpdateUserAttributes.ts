@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CognitoError, invalidParameter, userNotFound } from '../errors';
-import { poolById, stateOf } from '../services';
+import { adminUser } from '../auth/userOperation';
+import { CognitoError, invalidParameter } from '../errors';
 import { findUser } from '../users';
 import { attributeTypes, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
 import type { Target } from './target';
@@ -13,10 +13,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), UserAtt
  */
 export const adminUpdateUserAttributes: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const pool = poolById(s, request.UserPoolId);
-  const state = stateOf(s, pool);
-  const user = findUser(pool, state, request.Username);
-  if (!user) throw userNotFound();
+  const { pool, state, user } = adminUser(s, request);
   const updates = new Map(request.UserAttributes.map((attribute) => [attribute.Name, attribute.Value ?? '']));
   if (updates.has('sub')) throw invalidParameter('Cannot modify the non-mutable attribute sub');
   const email = updates.get('email');
