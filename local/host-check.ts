@@ -16,6 +16,11 @@ const AWS_SERVICE_NAMES = [/\.amazonaws\.com$/, /\.amazoncognito\.com$/, /\.clou
 
 export type HostAllowList = readonly string[];
 
+/** The names a listener serves beyond the built-in ones: what it was told to allow, and the host it binds. */
+export function servedHosts(options: { host?: string; allowedHosts?: readonly string[] }): HostAllowList {
+  return [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
+}
+
 /** The hostname of a Host header (no port, no brackets, lower case), or undefined if it is not one. */
 export function hostnameOf(host: string): string | undefined {
   const trimmed = host.trim().toLowerCase();

@@ -99,15 +99,15 @@ async function checkAuth(clients: Clients, stack: ResolvedStack): Promise<Findin
   return findings;
 }
 
-/** The name (not the value) of an SSM-typed parameter: samconfig's override, else the template's default. */
-function ssmParameterName(stack: ResolvedStack, overrides: Record<string, string>, parameter: string): string {
-  return overrides[parameter] ?? String(loadTemplate(stack.templatePath).Parameters?.[parameter]?.Default ?? '');
+/** The names (not the values) of SSM-typed parameters: samconfig's override, else the template's default. */
+function ssmParameterNames(stack: ResolvedStack, overrides: Record<string, string>, parameters: string[]): string[] {
+  const declared = loadTemplate(stack.templatePath).Parameters ?? {};
+  return parameters.map((parameter) => overrides[parameter] ?? String(declared[parameter]?.Default ?? ''));
 }
 
 async function checkApi(clients: Clients, stack: ResolvedStack, overrides: Record<string, string>): Promise<Finding[]> {
   const findings = await freeParameterNames(clients, stack);
-  const poolParameter = ssmParameterName(stack, overrides, 'UserPoolId');
-  const arnParameter = ssmParameterName(stack, overrides, 'UserPoolArn');
+  const [poolParameter = '', arnParameter = ''] = ssmParameterNames(stack, overrides, ['UserPoolId', 'UserPoolArn']);
   const poolId = await parameterValue(clients, poolParameter);
   const poolArn = await parameterValue(clients, arnParameter);
   for (const [name, value] of [[poolParameter, poolId], [arnParameter, poolArn]] as const) {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../contracts';
-import { refuseForeignHost } from '../host-check';
+import { refuseForeignHost, servedHosts } from '../host-check';
 import { StageThrottle } from './throttle';
 import { readBody, type BodyRead } from '../http-body';
 import { resourcesOfType, type System } from '../template/system';
@@ -61,7 +61,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   const deploymentId = randomBytes(3).toString('hex');
   const sockets = new Set<Socket>();
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
-  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
+  const allowedHosts = servedHosts(options);
   const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => {
     if (refuseForeignHost(req, res, allowedHosts)) return;
     handle(req, res).catch((error: unknown) => {

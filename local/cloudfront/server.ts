@@ -7,7 +7,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalDistribution, LocalDistributionOptions } from '../contracts';
-import { refuseForeignHost } from '../host-check';
+import { refuseForeignHost, servedHosts } from '../host-check';
 import { behaviorFor, type CacheBehavior, type DistributionModel } from './distribution-model';
 import { cacheTtlSeconds, EdgeCache, type StoredResponse } from './edge-cache';
 import { cloudFrontRefusals, cloudFrontRequestId, errorPage, type CloudFrontRefusal } from './error-page';
@@ -27,7 +27,7 @@ export async function startDistribution(options: LocalDistributionOptions): Prom
   const cache = new EdgeCache();
   const handler = distributionHandler(model, options.originUrls, cache, log);
   // Node's own header limit (16 KB) is below CloudFront's 20,480 bytes: raise it so CloudFront's limit applies.
-  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
+  const allowedHosts = servedHosts(options);
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     if (refuseForeignHost(req, res, allowedHosts)) return;
     handler(req, res).catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalCognito, LocalCognitoOptions } from '../contracts';
-import { refuseForeignHost } from '../host-check';
+import { refuseForeignHost, servedHosts } from '../host-check';
 import type { BodyRead } from '../http-body';
 import { cognitoConfig } from './config';
 import { CognitoError, internalError, OAuthError, serialization, unknownOperation } from './errors';
@@ -59,7 +59,7 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
     outbox: createOutbox(options.outboxDir),
     issuerFor: (poolId) => `${url}/${poolId}`,
   };
-  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
+  const allowedHosts = servedHosts(options);
   const server = createServer((request, response) => {
     if (refuseForeignHost(request, response, allowedHosts)) return;
     handle(services, `${url}/oauth2/token`, request, response).catch((error: unknown) => {

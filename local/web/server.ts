@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { refuseForeignHost } from '../host-check';
+import { refuseForeignHost, servedHosts } from '../host-check';
 
 /** What the web app reads from /config.json (web/src/app.ts WebConfig). */
 export interface WebAppConfig {
@@ -40,7 +40,7 @@ export async function startWebApp(options: { config: WebAppConfig; port: number;
   const script = Buffer.from(bundle.outputFiles[0]!.contents);
   const page = readFileSync(join(WEB_DIR, 'index.html'));
   const config = Buffer.from(JSON.stringify(options.config));
-  const allowedHosts = [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'];
+  const allowedHosts = servedHosts(options);
   const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
   const server: Server = createServer((req, res) => {
     if (refuseForeignHost(req, res, allowedHosts)) return;

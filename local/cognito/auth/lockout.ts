@@ -1,3 +1,4 @@
+import { verifyPassword } from '../crypto';
 import { notAuthorized } from '../errors';
 import type { Services } from '../services';
 import type { UserRecord } from '../store';
@@ -10,10 +11,25 @@ import type { UserRecord } from '../store';
 const FREE_FAILURES = 5;
 const MAX_LOCK_MS = 15 * 60_000;
 const RESET_AFTER_MS = 15 * 60_000;
+const LOCKED = 'Password attempts exceeded';
 
 export function assertNotLocked(s: Services, user: UserRecord): void {
   const locked = user.failedSignIns?.lockedUntil;
-  if (locked !== undefined && locked > s.clock()) throw notAuthorized('Password attempts exceeded');
+  if (locked !== undefined && locked > s.clock()) throw notAuthorized(LOCKED);
+}
+
+/**
+ * Checks a password the way every sign-in does: refused unheard while the user is locked, then compared, and the
+ * outcome counted. The password sign-ins and the hosted login's page share it.
+ */
+export async function passwordMatches(s: Services, user: UserRecord, password: string): Promise<boolean> {
+  assertNotLocked(s, user);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    recordFailedSignIn(s, user);
+    return false;
+  }
+  recordSuccessfulSignIn(s, user);
+  return true;
 }
 
 export function recordFailedSignIn(s: Services, user: UserRecord): void {

@@ -1,14 +1,13 @@
 import type { ClientConfig, PoolConfig } from '../config';
-import { verifyPassword } from '../crypto';
-import { assertNotLocked, recordFailedSignIn, recordSuccessfulSignIn } from './lockout';
-import { createVerifier, srpPoolName } from './srp';
 import { messages, notAuthorized, passwordResetRequired, userNotConfirmed, userNotFound } from '../errors';
 import { stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
 import { findUser } from '../users';
 import { requireParameter } from '../validation';
 import { signIn, type AuthenticationResult } from './authenticationResult';
+import { passwordMatches } from './lockout';
 import { assertSecretHash } from './secretHash';
+import { createVerifier, srpPoolName } from './srp';
 
 /** What InitiateAuth / AdminInitiateAuth answer: tokens, or a challenge to answer first. */
 export type AuthResponse =
@@ -28,12 +27,7 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
   if (!user) throw client.preventUserExistenceErrors ? notAuthorized(messages.incorrectCredentials) : userNotFound();
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed();
   if (user.status === 'RESET_REQUIRED') throw passwordResetRequired();
-  assertNotLocked(s, user);
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    recordFailedSignIn(s, user);
-    throw notAuthorized(messages.incorrectCredentials);
-  }
-  recordSuccessfulSignIn(s, user);
+  if (!(await passwordMatches(s, user, password))) throw notAuthorized(messages.incorrectCredentials);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   if (!user.srp) {
     // A password set before the twin spoke SRP: the proven password gives the user its verifier now.

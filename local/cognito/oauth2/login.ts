@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { epochSeconds } from '../tokens';
-import { opaqueToken, safeEqual, secretHash, verifyPassword } from '../crypto';
+import { opaqueToken, safeEqual, secretHash } from '../crypto';
 import { CognitoError, messages } from '../errors';
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
-import { recordFailedSignIn, recordSuccessfulSignIn } from '../auth/lockout';
+import { passwordMatches } from '../auth/lockout';
+import type { UserRecord } from '../store';
 import { checkAuthorizeRequest, withParameters, type AuthorizeRequest } from './authorize';
 import { targets } from '../targets';
-import { loginPage } from './loginPage';
-import { confirmPage, signupPage } from './signupPages';
+import { confirmPage, loginPage, signupPage } from './pages';
 
 const CSRF_COOKIE = 'twin-login-csrf';
 
@@ -30,9 +30,9 @@ export async function loginEndpoint(s: Services, request: IncomingMessage, query
   const csrf = form.get('_csrf') ?? '';
   if (!cookie || !safeEqual(cookie, csrf)) return showPage(response, outcome.request, action, 403, 'Your sign-in form expired. Please try again.');
   const username = form.get('username') ?? '';
-  const refusal = await credentialsRefusal(s, outcome.request, username, form.get('password') ?? '');
-  if (refusal) return showPage(response, outcome.request, action, 400, refusal, username);
-  const user = findUser(outcome.request.pool, stateOf(s, outcome.request.pool), username)!;
+  const signedIn = await signInWithPassword(s, outcome.request, username, form.get('password') ?? '');
+  if ('refusal' in signedIn) return showPage(response, outcome.request, action, 400, signedIn.refusal, username);
+  const { user } = signedIn;
   const { request: authorize } = outcome;
   const code = s.codes.issue(
     {
@@ -50,20 +50,20 @@ export async function loginEndpoint(s: Services, request: IncomingMessage, query
   redirect(response, withParameters(authorize.redirectUri, { code, ...(authorize.state !== undefined ? { state: authorize.state } : {}) }));
 }
 
-/** The sign-in page's answers, as Cognito's managed login words them. */
-async function credentialsRefusal(s: Services, authorize: AuthorizeRequest, username: string, password: string): Promise<string | undefined> {
+/** The user the sign-in page's credentials prove, or its answer as Cognito's managed login words it. */
+async function signInWithPassword(s: Services, authorize: AuthorizeRequest, username: string, password: string): Promise<{ user: UserRecord } | { refusal: string }> {
   const user = username ? findUser(authorize.pool, stateOf(s, authorize.pool), username) : undefined;
-  if (!user) return messages.incorrectCredentials;
-  if (user.failedSignIns?.lockedUntil !== undefined && user.failedSignIns.lockedUntil > s.clock()) return 'Password attempts exceeded';
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    recordFailedSignIn(s, user);
-    return messages.incorrectCredentials;
+  if (!user) return { refusal: messages.incorrectCredentials };
+  try {
+    if (!(await passwordMatches(s, user, password))) return { refusal: messages.incorrectCredentials };
+  } catch (error) {
+    if (error instanceof CognitoError) return { refusal: error.message };
+    throw error;
   }
-  recordSuccessfulSignIn(s, user);
-  if (user.status === 'UNCONFIRMED') return messages.userNotConfirmed;
-  if (!user.enabled) return messages.userDisabled;
-  if (user.status !== 'CONFIRMED') return 'This account must set a new password first (sign in once through the API, which asks for one).';
-  return undefined;
+  if (user.status === 'UNCONFIRMED') return { refusal: messages.userNotConfirmed };
+  if (!user.enabled) return { refusal: messages.userDisabled };
+  if (user.status !== 'CONFIRMED') return { refusal: 'This account must set a new password first (sign in once through the API, which asks for one).' };
+  return { user };
 }
 
 function showPage(response: ServerResponse, authorize: AuthorizeRequest, action: string, status: number, error?: string, username?: string, notice?: string): void {

@@ -1,5 +1,5 @@
 /**
- * The twin's own sign-up and confirmation pages for the hosted login: plain HTML, no script, no external asset,
+ * The twin's own pages for the hosted login (sign in, sign up, confirm): plain HTML, no script, no external asset,
  * posting back with the authorize parameters in the query and a CSRF token that must match its cookie.
  */
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -16,6 +16,22 @@ input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1.2rem;pa
 ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}${notice ? `<p class="notice" role="status">${escape(notice)}</p>` : ''}
 ${inner}
 </body></html>`;
+}
+
+export function loginPage(options: { action: string; signupHref?: string; csrf: string; clientName: string; error?: string; notice?: string; username?: string }): string {
+  return page(
+    'Sign in',
+    `to ${options.clientName} — local Cognito (the twin's hosted login)`,
+    `<form method="post" action="${escape(options.action)}">
+<input type="hidden" name="_csrf" value="${escape(options.csrf)}">
+<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(options.username ?? '')}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+${options.signupHref ? `<p><a href="${escape(options.signupHref)}">Need an account? Sign up</a></p>` : ''}`,
+    options.error,
+    options.notice,
+  );
 }
 
 export function signupPage(options: { action: string; loginHref: string; csrf: string; clientName: string; error?: string; username?: string }): string {
