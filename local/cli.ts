@@ -112,10 +112,10 @@ function otherApiLines(twin: Twin): string[] {
 
 /** What the banner says of DynamoDB Local's reach (see What a web page can do to the twin, README). */
 function dynamoExposure(twin: Twin): string {
-  const exposure = twin.dynamodbExposure;
-  if (!exposure) return '';
-  if (exposure.loopbackOnly) return '   (loopback only, Host-checked)';
-  return `   (WARNING: listens on every interface and checks no Host: ${exposure.reason ?? 'unknown'})`;
+  const dynamo = twin.dynamodb;
+  if (!dynamo) return '';
+  if (dynamo.loopbackOnly) return '   (loopback only, Host-checked)';
+  return `   (WARNING: listens on every interface and checks no Host: ${dynamo.exposure ?? 'unknown'})`;
 }
 
 function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {

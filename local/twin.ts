@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FunctionInvoker, LocalCognito, LocalDistribution, LocalGateway } from './contracts';
 import { LOCAL_CREDENTIALS } from './dynamodb/server';
-import { superviseDynamoDbLocal } from './dynamodb/supervisor';
+import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb/supervisor';
 import { createTableFromTemplate } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
@@ -95,12 +95,10 @@ export interface Twin {
   invoker: FunctionInvoker;
   dynamodbEndpoint: string;
   /**
-   * How exposed the DynamoDB Local the twin started is: undefined when it uses another one (dynamodbEndpoint option);
-   * otherwise loopback-only and Host-checked, or the reason it is not (local/dynamodb/server.ts).
+   * The DynamoDB Local the twin started and supervises (its pid, whether it is loopback-only and Host-checked);
+   * undefined when it uses another one (the dynamodbEndpoint option).
    */
-  dynamodbExposure?: { loopbackOnly: boolean; reason?: string };
-  /** The pid of the DynamoDB Local the twin started and supervises (a new one after each restart). */
-  dynamodbPid?: () => number | undefined;
+  dynamodb?: SupervisedDynamoDbLocal;
   /** The links web app, when started (webPort). */
   web?: LocalWebApp;
   /** Milliseconds from start to ready. */
@@ -131,8 +129,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   try {
     let dynamodbEndpoint = options.dynamodbEndpoint;
-    let dynamodbExposure: Twin['dynamodbExposure'];
-    let dynamodbPid: Twin['dynamodbPid'];
+    let dynamodb: SupervisedDynamoDbLocal | undefined;
     if (!dynamodbEndpoint) {
       const dynamo = await superviseDynamoDbLocal({
         port: options.dynamodbPort,
@@ -142,10 +139,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         // A restarted in-memory DynamoDB Local has no tables; a persisted one keeps them (creating is idempotent).
         afterRestart: (endpoint) => createTables(system, endpoint),
       });
+      dynamodb = dynamo;
       stoppers.push(() => dynamo.stop());
       dynamodbEndpoint = dynamo.endpoint;
-      dynamodbExposure = { loopbackOnly: dynamo.loopbackOnly, reason: dynamo.exposure };
-      dynamodbPid = dynamo.pid;
     }
     await createTables(system, dynamodbEndpoint);
 
@@ -199,7 +195,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     }
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodbExposure, dynamodbPid, web, readyMs: Date.now() - started, stop };
+    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop };
   } catch (error) {
     await stop();
     throw error;

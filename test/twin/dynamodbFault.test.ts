@@ -36,7 +36,7 @@ test('killed, it is reported at once, the API answers 503 + Retry-After meanwhil
   expect(created.status).toBe(201);
   const { linkId } = created.body as { linkId: string };
 
-  const firstPid = twin.dynamodbPid!()!;
+  const firstPid = twin.dynamodb!.pid()!;
   process.kill(firstPid, 'SIGKILL');
   await until(() => logs.some((line) => line.includes(`DynamoDB Local (pid ${firstPid}) killed by SIGKILL`)), 'death report');
   expect(logs.join('\n')).toContain('Restarting it on port');
@@ -45,7 +45,7 @@ test('killed, it is reported at once, the API answers 503 + Retry-After meanwhil
   expect({ status: meanwhile.status, retryAfter: meanwhile.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
 
   await until(() => logs.some((line) => line.startsWith('DynamoDB Local is back')), 'restart');
-  expect(twin.dynamodbPid!()).not.toBe(firstPid);
+  expect(twin.dynamodb!.pid()).not.toBe(firstPid);
   const back = await http(`${api}links/${linkId}`, { headers: { authorization: token } });
   expect(back.status).toBe(200);
   expect(back.body).toMatchObject({ linkId, url: 'https://example.com/survives', tags: ['kept'] });
