@@ -5,8 +5,9 @@ export interface AccessLogEntry {
   path: string;
   status: number;
   latencyMs: number;
-  /** Verified claims, when an authorizer let the request in. */
-  claims?: Record<string, string>;
+  /** Who the authorizer let in (sub, principalId, access key), and through which app client: identifiers, never a token. */
+  principal?: string;
+  client?: string;
   /** The gateway's own error message, when it answered itself. */
   error?: string;
 }
@@ -16,8 +17,8 @@ export interface AccessLogEntry {
  * never a header.
  */
 export function accessLogLine(entry: AccessLogEntry): string {
-  const principal = entry.claims?.sub ?? '-';
-  const client = entry.claims?.client_id ?? entry.claims?.aud ?? '-';
+  const principal = entry.principal ?? '-';
+  const client = entry.client ?? '-';
   const error = entry.error ? ` error=${JSON.stringify(entry.error)}` : '';
   return `[api] ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.latencyMs)}ms principal=${principal} client=${client} requestId=${entry.requestId}${error}`;
 }

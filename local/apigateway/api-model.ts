@@ -27,6 +27,7 @@ export interface Route {
 }
 
 export interface CognitoAuthorizerSpec {
+  kind: 'cognito';
   name: string;
   /** Pool ids from the authorizer's UserPoolArn (one or a list). */
   poolIds: string[];
@@ -35,6 +36,41 @@ export interface CognitoAuthorizerSpec {
   /** Authorizer-level AuthorizationScopes: the default for methods that name the authorizer without scopes. */
   scopes: string[] | undefined;
 }
+
+/**
+ * A Lambda authorizer as SAM declares it (`FunctionArn`, `FunctionPayloadType`, `Identity`; docs:
+ * sam-property-api-lambdatokenauthorizer / -lambdarequestauthorizer and their *identity pages).
+ */
+export interface LambdaAuthorizerSpec {
+  kind: 'lambda';
+  name: string;
+  functionArn: string;
+  payloadType: 'TOKEN' | 'REQUEST';
+  /**
+   * Where the identity comes from; every one must be present and non-empty or the request gets 401 without a
+   * call. TOKEN: the one header (`Identity.Header`, default Authorization). REQUEST: `Identity.Headers`,
+   * `QueryStrings`, `StageVariables`, `Context`.
+   */
+  identitySources: IdentitySource[];
+  /** TOKEN only: `Identity.ValidationExpression`, which the whole token must match. */
+  validationExpression: string | undefined;
+  /** `Identity.ReauthorizeEvery`: seconds a result is cached under its identity (default 300, 0 = never). */
+  ttlSeconds: number;
+}
+
+export interface IdentitySource {
+  from: 'header' | 'query' | 'stageVariable' | 'context';
+  name: string;
+}
+
+/** `AWS_IAM`: a SigV4-signed request (SAM's `Authorizer: AWS_IAM`). */
+export interface IamAuthorizerSpec {
+  kind: 'iam';
+  name: typeof AWS_IAM;
+}
+
+export type AuthorizerSpec = CognitoAuthorizerSpec | LambdaAuthorizerSpec | IamAuthorizerSpec;
+export const AWS_IAM = 'AWS_IAM';
 
 export interface GatewayResponseSpec {
   statusCode: number | undefined;
@@ -51,9 +87,8 @@ export interface ApiModel {
   stages: string[];
   stageVariables: Record<string, string> | null;
   routes: Route[];
-  authorizers: Record<string, CognitoAuthorizerSpec>;
-  /** Authorizers the twin cannot run (Lambda authorizers, AWS_IAM): name → why. */
-  unsupportedAuthorizers: Record<string, string>;
+  /** Every authorizer a method may name, `AWS_IAM` included. */
+  authorizers: Record<string, AuthorizerSpec>;
   gatewayResponses: Record<string, GatewayResponseSpec>;
   binaryMediaTypes: string[];
   /** `EndpointConfiguration` type: EDGE (SAM's default), REGIONAL or PRIVATE; it sets the URL length limit. */
@@ -73,10 +108,10 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
   if (!api) throw new Error(`The ${stack.name} stack has no AWS::Serverless::Api${apiLogicalId ? ` named ${apiLogicalId}` : ''}`);
   const props = api.properties;
   const auth = (props.Auth ?? {}) as Record<string, unknown>;
-  const { authorizers, unsupported } = authorizersOf(auth.Authorizers);
+  const authorizers = authorizersOf(auth.Authorizers);
   const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' && auth.DefaultAuthorizer !== 'NONE' ? auth.DefaultAuthorizer : undefined;
   const defaultAuth = (): MethodAuth | undefined =>
-    defaultAuthorizer ? { authorizer: defaultAuthorizer, scopes: authorizers[defaultAuthorizer]?.scopes ?? [] } : undefined;
+    defaultAuthorizer ? { authorizer: defaultAuthorizer, scopes: authorizerScopes(authorizers[defaultAuthorizer]) } : undefined;
 
   const routes: Route[] = [];
   for (const fn of Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Function')) {
@@ -110,7 +145,6 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     stageVariables: stringMap(props.Variables),
     routes,
     authorizers,
-    unsupportedAuthorizers: unsupported,
     gatewayResponses: gatewayResponsesOf(props.GatewayResponses),
     binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
     endpointType: endpointTypeOf(props.EndpointConfiguration),
@@ -138,36 +172,65 @@ function apiEventsOf(fn: ResolvedResource, apiId: string): Record<string, unknow
  */
 function methodAuth(
   auth: Record<string, unknown> | undefined,
-  authorizers: Record<string, CognitoAuthorizerSpec>,
+  authorizers: Record<string, AuthorizerSpec>,
   defaultAuth: () => MethodAuth | undefined,
 ): MethodAuth | undefined {
   const named = auth?.Authorizer;
   if (named === 'NONE') return undefined;
   if (typeof named === 'string') {
-    const scopes = Array.isArray(auth?.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : authorizers[named]?.scopes ?? [];
+    const scopes = Array.isArray(auth?.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : authorizerScopes(authorizers[named]);
     return { authorizer: named, scopes };
   }
   return defaultAuth();
 }
 
-function authorizersOf(value: unknown): { authorizers: Record<string, CognitoAuthorizerSpec>; unsupported: Record<string, string> } {
-  const authorizers: Record<string, CognitoAuthorizerSpec> = {};
-  const unsupported: Record<string, string> = {};
+function authorizerScopes(spec: AuthorizerSpec | undefined): string[] {
+  return spec?.kind === 'cognito' ? spec.scopes ?? [] : [];
+}
+
+/** SAM's `Auth.Authorizers`: a `UserPoolArn` makes a Cognito authorizer, a `FunctionArn` a Lambda one; AWS_IAM is always there. */
+function authorizersOf(value: unknown): Record<string, AuthorizerSpec> {
+  const authorizers: Record<string, AuthorizerSpec> = { [AWS_IAM]: { kind: 'iam', name: AWS_IAM } };
   for (const [name, raw] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
-    if (raw.UserPoolArn === undefined) {
-      unsupported[name] = 'only Cognito user pool authorizers run locally';
+    const identity = (raw.Identity ?? {}) as Record<string, unknown>;
+    if (raw.FunctionArn !== undefined) {
+      authorizers[name] = lambdaAuthorizerOf(name, raw, identity);
       continue;
     }
     const arns = (Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn]).map(String);
     authorizers[name] = {
+      kind: 'cognito',
       name,
       poolIds: arns.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)),
-      header: String((raw.Identity as { Header?: unknown } | undefined)?.Header ?? 'Authorization'),
+      header: String(identity.Header ?? 'Authorization'),
       scopes: Array.isArray(raw.AuthorizationScopes) ? raw.AuthorizationScopes.map(String) : undefined,
     };
   }
-  unsupported.AWS_IAM = 'IAM (SigV4) authorization is not supported locally';
-  return { authorizers, unsupported };
+  return authorizers;
+}
+
+function lambdaAuthorizerOf(name: string, raw: Record<string, unknown>, identity: Record<string, unknown>): LambdaAuthorizerSpec {
+  const payloadType = String(raw.FunctionPayloadType ?? 'TOKEN').toUpperCase() === 'REQUEST' ? 'REQUEST' : 'TOKEN';
+  const list = (key: string) => (Array.isArray(identity[key]) ? (identity[key] as unknown[]).map(String) : []);
+  const identitySources: IdentitySource[] =
+    payloadType === 'TOKEN'
+      ? [{ from: 'header', name: String(identity.Header ?? 'Authorization') }]
+      : [
+          ...list('Headers').map((n) => ({ from: 'header' as const, name: n })),
+          ...list('QueryStrings').map((n) => ({ from: 'query' as const, name: n })),
+          ...list('StageVariables').map((n) => ({ from: 'stageVariable' as const, name: n })),
+          ...list('Context').map((n) => ({ from: 'context' as const, name: n })),
+        ];
+  const ttl = Number(identity.ReauthorizeEvery ?? 300);
+  return {
+    kind: 'lambda',
+    name,
+    functionArn: String(raw.FunctionArn),
+    payloadType,
+    identitySources,
+    validationExpression: payloadType === 'TOKEN' && typeof identity.ValidationExpression === 'string' ? identity.ValidationExpression : undefined,
+    ttlSeconds: Number.isFinite(ttl) ? Math.min(3600, Math.max(0, ttl)) : 300,
+  };
 }
 
 interface CorsConfig {

@@ -6,9 +6,12 @@ export interface GatewayError {
   /** The gateway response type customising it; undefined = only DEFAULT_4XX/DEFAULT_5XX apply. */
   responseType: string | undefined;
   status: number;
-  message: string;
+  /** `$context.error.message`; null where AWS's body says `{"message": null}` (a failed Lambda authorizer). */
+  message: string | null;
   /** `x-amzn-ErrorType` header. */
   errorType: string;
+  /** API Gateway's own template for this response type, when it is not `{"message":…}`. */
+  defaultTemplate?: string;
 }
 
 export const gatewayErrors = {
@@ -42,11 +45,30 @@ export const gatewayErrors = {
   throttled: (): GatewayError => ({ responseType: 'THROTTLED', status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' }),
   /** Lambda error, timeout, crash or malformed proxy result. */
   integrationFailure: (): GatewayError => ({ responseType: undefined, status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' }),
+  /**
+   * A Lambda authorizer that fails other than with `Unauthorized` (it throws, times out, returns something that is
+   * not a policy): 500 `{"message": null}` (github.com/auth0-samples/jwt-rsa-aws-custom-authorizer/pull/6,
+   * github.com/aws/chalice/issues/670) with `x-amzn-ErrorType: AuthorizerConfigurationException`
+   * (github.com/serverless/examples/issues/305, github.com/ExpanseLLC/lambda_authorizer/issues/1).
+   */
   authorizerConfiguration: (): GatewayError => ({
     responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
     status: 500,
-    message: 'Authorizer configuration error',
+    message: null,
     errorType: 'AuthorizerConfigurationException',
+  }),
+  /**
+   * A Lambda authorizer's policy that does not allow the method: 403 AccessDeniedException, "User is not authorized
+   * to access this resource" (with "with an explicit deny" for a matching Deny), repost.aws/knowledge-center/
+   * api-gateway-403-error-lambda-authorizer. Raw captures show the key as `Message` (github.com/aws/chalice/
+   * issues/971, github.com/dherault/serverless-offline/issues/228).
+   */
+  accessDenied: (explicit: boolean): GatewayError => ({
+    responseType: 'ACCESS_DENIED',
+    status: 403,
+    message: `User is not authorized to access this resource${explicit ? ' with an explicit deny' : ''}`,
+    errorType: 'AccessDeniedException',
+    defaultTemplate: '{"Message":$context.error.messageString}',
   }),
 };
 
@@ -87,10 +109,10 @@ const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
  */
 export function renderGatewayResponse(error: GatewayError, customised: Record<string, GatewayResponseSpec>, ctx: ResponseContext): RenderedResponse {
   const spec = (error.responseType ? customised[error.responseType] : undefined) ?? customised[error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'];
-  const [contentType, template] = pickTemplate(spec?.templates);
+  const [contentType, template] = pickTemplate(spec?.templates, error.defaultTemplate ?? DEFAULT_TEMPLATE);
   const context = {
     ...ctx.context,
-    'error.message': error.message,
+    'error.message': error.message ?? '',
     'error.messageString': JSON.stringify(error.message),
     'error.responseType': error.responseType ?? (error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'),
   };
@@ -102,10 +124,10 @@ export function renderGatewayResponse(error: GatewayError, customised: Record<st
   return { status: spec?.statusCode ?? error.status, headers, body: renderTemplate(template, context, ctx.stageVariables) };
 }
 
-function pickTemplate(templates: Record<string, string> | undefined): [string, string] {
+function pickTemplate(templates: Record<string, string> | undefined, fallback: string): [string, string] {
   if (templates?.['application/json'] !== undefined) return ['application/json', templates['application/json']];
   const first = Object.entries(templates ?? {})[0];
-  return first ?? ['application/json', DEFAULT_TEMPLATE];
+  return first ?? ['application/json', fallback];
 }
 
 /** `'literal'`, `method.request.header|querystring|path.X`, `stageVariables.X` or `context.X`. */

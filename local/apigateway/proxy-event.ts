@@ -28,8 +28,10 @@ export interface EventContext {
   now: Date;
   domainName: string;
   protocol: string;
-  /** Verified, stringified claims when a Cognito authorizer let the request in. */
-  claims: Record<string, string> | undefined;
+  /** `requestContext.authorizer`: what the method's authorizer handed on (Cognito `{claims}`, a Lambda authorizer's context). */
+  authorizer: Record<string, unknown> | undefined;
+  /** `requestContext.identity` fields the authorizer knows (IAM: the caller's access key). */
+  identity?: Record<string, string>;
   binaryMediaTypes: readonly string[];
 }
 
@@ -79,11 +81,12 @@ export function buildProxyEvent(request: IncomingRequest, ctx: EventContext): AP
         apiKey: null,
         apiKeyId: null,
         clientCert: null,
+        ...ctx.identity,
       },
       domainName: ctx.domainName,
       deploymentId: ctx.deploymentId,
       apiId: ctx.apiId,
-      authorizer: ctx.claims ? { claims: ctx.claims } : undefined,
+      authorizer: ctx.authorizer,
     } as APIGatewayProxyEvent['requestContext'],
     body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
     isBase64Encoded: request.body.length > 0 && binary,

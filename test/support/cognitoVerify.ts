@@ -1,6 +1,6 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { httpJwksFetcher } from '../../local/apigateway/authorizer';
+import { httpJwksFetcher } from '../../local/apigateway/authorizers/cognito';
 
 export interface ExpectedToken {
   issuer: string;

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { CognitoAuthorizer, EXPIRED, UNAUTHORIZED } from '../../local/apigateway/authorizer';
+import { CognitoAuthorizer, EXPIRED, UNAUTHORIZED } from '../../local/apigateway/authorizers/cognito';
 import { VerifiedTokenCache } from '../../local/apigateway/token-cache';
 import { withTamperedPayload } from '../support/forgedTokens';
 
@@ -37,7 +37,7 @@ describe('verified-token cache of the Cognito authorizer', () => {
   beforeEach(() => {
     clock = Date.now();
     authorizer = new CognitoAuthorizer(
-      { name: 'CognitoAuthorizer', poolIds: [POOL], header: 'Authorization', scopes: undefined },
+      { kind: 'cognito', name: 'CognitoAuthorizer', poolIds: [POOL], header: 'Authorization', scopes: undefined },
       { issuerFor: () => issuer, clientIdsOf: () => [CLIENT] },
       { now: () => clock },
     );
@@ -51,16 +51,16 @@ describe('verified-token cache of the Cognito authorizer', () => {
 
   test('the same token is verified once, then answered from the cache', async () => {
     const token = await accessToken(3600);
-    for (let i = 0; i < 5; i++) expect(await authorizer.authorize(token, [SCOPE])).toMatchObject({ ok: true, claims: { sub: 'user-1' } });
-    expect(await authorizer.authorize(`Bearer ${token}`, [SCOPE])).toMatchObject({ ok: true });
+    for (let i = 0; i < 5; i++) expect(await authorizer.verify(token, [SCOPE])).toMatchObject({ ok: true, claims: { sub: 'user-1' } });
+    expect(await authorizer.verify(`Bearer ${token}`, [SCOPE])).toMatchObject({ ok: true });
     expect(verify).toHaveBeenCalledTimes(1);
   });
 
   test('a cached token past its exp is refused as expired, as the verifier refuses it', async () => {
     const token = await accessToken(60);
-    expect(await authorizer.authorize(token, [SCOPE])).toMatchObject({ ok: true });
+    expect(await authorizer.verify(token, [SCOPE])).toMatchObject({ ok: true });
     clock += 61_000;
-    expect(await authorizer.authorize(token, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
+    expect(await authorizer.verify(token, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
     // Answered by the cache: the verifier (on the real clock here) was not asked again.
     expect(verify).toHaveBeenCalledTimes(1);
   });
@@ -68,25 +68,25 @@ describe('verified-token cache of the Cognito authorizer', () => {
   test('a token already expired is never cached: verified (and refused) on every call', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = await sign({ token_use: 'access', scope: SCOPE, client_id: CLIENT, iat: now - 7200, exp: now - 3600 });
-    expect(await authorizer.authorize(expired, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
-    expect(await authorizer.authorize(expired, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
+    expect(await authorizer.verify(expired, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
+    expect(await authorizer.verify(expired, [SCOPE])).toEqual({ ok: false, message: EXPIRED });
     expect(verify).toHaveBeenCalledTimes(2);
   });
 
   test('a tampered copy of a cached token is not the cached token: verified, and refused', async () => {
     const token = await accessToken(3600);
-    expect(await authorizer.authorize(token, [SCOPE])).toMatchObject({ ok: true });
+    expect(await authorizer.verify(token, [SCOPE])).toMatchObject({ ok: true });
     const forged = withTamperedPayload(token, { sub: 'someone-else' });
-    expect(await authorizer.authorize(forged, [SCOPE])).toEqual({ ok: false, message: UNAUTHORIZED });
+    expect(await authorizer.verify(forged, [SCOPE])).toEqual({ ok: false, message: UNAUTHORIZED });
     expect(verify).toHaveBeenCalledTimes(2);
   });
 
   test('scopes and token use are checked on every call, cached or not', async () => {
     const token = await accessToken(3600);
-    expect(await authorizer.authorize(token, [SCOPE])).toMatchObject({ ok: true });
-    expect(await authorizer.authorize(token, ['links-api/write'])).toEqual({ ok: false, message: UNAUTHORIZED });
+    expect(await authorizer.verify(token, [SCOPE])).toMatchObject({ ok: true });
+    expect(await authorizer.verify(token, ['links-api/write'])).toEqual({ ok: false, message: UNAUTHORIZED });
     // A route without scopes wants an ID token.
-    expect(await authorizer.authorize(token, [])).toEqual({ ok: false, message: UNAUTHORIZED });
+    expect(await authorizer.verify(token, [])).toEqual({ ok: false, message: UNAUTHORIZED });
     expect(verify).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,13 +1,14 @@
 /** The gateway's pure parts: API model, route matching, claims, proxy events and results, gateway responses. */
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { apiModelOf, type Route } from '../../local/apigateway/api-model';
-import { tokenFitsMethod, tokenFromHeader } from '../../local/apigateway/authorizer';
+import { tokenFitsMethod, tokenFromHeader } from '../../local/apigateway/authorizers/cognito';
 import { javaDateString, stringifyClaims } from '../../local/apigateway/claims';
 import { gatewayErrors, incompleteSignatureMessage, renderGatewayResponse, renderTemplate, type ResponseContext } from '../../local/apigateway/gateway-responses';
 import { buildProxyEvent, clfTime, headerMaps, isBinary, queryMaps, withForwardingHeaders } from '../../local/apigateway/proxy-event';
 import { clientHeaders, parseProxyResult } from '../../local/apigateway/proxy-result';
 import { matchRoute } from '../../local/apigateway/route-match';
 import { accessLogLine } from '../../local/apigateway/access-log';
+import { evaluatePolicy, parseAuthorizerOutput, wildcardMatch } from '../../local/apigateway/authorizers/policy';
 import { loadSystem } from '../../local/template/system';
 
 const route = (resourcePath: string, method: string, fn = `${method} ${resourcePath}`): Route => ({
@@ -33,6 +34,7 @@ describe('API model from the real api stack', () => {
     expect(find('GET', '/me')).toMatchObject({ auth: { authorizer: 'CognitoAuthorizer', scopes: [] } });
     expect(find('PUT', '/links/{linkId}/tags/{tag}')?.integration).toEqual({ type: 'lambda', functionArn: system.api.resources.TagLinkFunction!.arn, functionLogicalId: 'TagLinkFunction' });
     expect(model.authorizers.CognitoAuthorizer).toEqual({
+      kind: 'cognito',
       name: 'CognitoAuthorizer',
       poolIds: [system.auth.resources.UserPool!.physicalId],
       header: 'Authorization',
@@ -198,7 +200,7 @@ describe('proxy event pieces', () => {
       now: new Date(0),
       domainName: 'localhost',
       protocol: 'HTTP/1.1',
-      claims: undefined,
+      authorizer: undefined,
     };
     const request = { method: 'POST', path: '/up', query: '', rawHeaders: ['Content-Type', 'image/png'], body: Buffer.from([0xff, 0x00]), sourceIp: '127.0.0.1' };
     expect(buildProxyEvent(request, { ...base, binaryMediaTypes: ['image/png'] })).toMatchObject({ body: '/wA=', isBase64Encoded: true });
@@ -286,8 +288,44 @@ describe('gateway responses', () => {
   });
 
   test('access-log lines carry identifiers, never tokens', () => {
-    expect(accessLogLine({ requestId: 'r', method: 'GET', path: '/v1/me', status: 200, latencyMs: 3.4, claims: { sub: 's', aud: 'c' } })).toBe(
+    expect(accessLogLine({ requestId: 'r', method: 'GET', path: '/v1/me', status: 200, latencyMs: 3.4, principal: 's', client: 'c' })).toBe(
       '[api] GET /v1/me 200 3ms principal=s client=c requestId=r',
     );
+  });
+});
+
+describe('Lambda authorizer policies (IAM policy evaluation against the method ARN)', () => {
+  const arn = 'arn:aws:execute-api:us-east-1:000000000000:abc123/dev/GET/links/L1';
+  const statement = (Effect: string, Resource: unknown, Action: unknown = 'execute-api:Invoke') => ({ Effect, Action, Resource });
+  const decide = (...Statement: unknown[]) => {
+    const parsed = parseAuthorizerOutput({ principalId: 'p', policyDocument: { Version: '2012-10-17', Statement } });
+    if ('invalid' in parsed) throw new Error(parsed.invalid);
+    return evaluatePolicy(parsed.statements, arn);
+  };
+
+  test('IAM wildcards: * spans any characters (slashes too), ? exactly one; the match is over the whole ARN', () => {
+    expect(wildcardMatch('arn:aws:execute-api:*:*:abc123/*', arn)).toBe(true);
+    expect(wildcardMatch('arn:aws:execute-api:us-east-1:000000000000:abc123/dev/GET/links/L?', arn)).toBe(true);
+    expect(wildcardMatch('arn:aws:execute-api:us-east-1:000000000000:abc123/dev/GET/links', arn)).toBe(false);
+    expect(wildcardMatch('arn:aws:execute-api:us-east-1:000000000000:abc123/dev/POST/*', arn)).toBe(false);
+  });
+
+  test('an explicit Deny wins over any Allow; no matching Allow is an implicit deny', () => {
+    expect(decide(statement('Allow', '*'))).toBe('allow');
+    expect(decide(statement('Allow', '*'), statement('Deny', arn))).toBe('explicit-deny');
+    expect(decide(statement('Allow', 'arn:aws:execute-api:*:*:other/*'))).toBe('implicit-deny');
+    expect(decide(statement('Allow', [arn, 'x']), statement('Deny', 'arn:aws:execute-api:*:*:abc123/dev/DELETE/*'))).toBe('allow');
+    expect(decide(statement('Allow', '*', 'execute-api:*'))).toBe('allow');
+    expect(decide(statement('Allow', '*', 's3:GetObject'))).toBe('implicit-deny');
+  });
+
+  test('outputs API Gateway cannot parse are refused; context values become strings', () => {
+    expect(parseAuthorizerOutput(null)).toHaveProperty('invalid');
+    expect(parseAuthorizerOutput({ policyDocument: { Statement: [] } })).toHaveProperty('invalid');
+    expect(parseAuthorizerOutput({ principalId: 'p' })).toHaveProperty('invalid');
+    expect(parseAuthorizerOutput({ principalId: 'p', policyDocument: { Statement: [{ Effect: 'Maybe', Action: 'x', Resource: '*' }] } })).toHaveProperty('invalid');
+    expect(parseAuthorizerOutput({ principalId: 'p', policyDocument: { Statement: [statement('Allow', '*')] }, context: { list: [1] } })).toHaveProperty('invalid');
+    expect(parseAuthorizerOutput({ principalId: 'p', policyDocument: { Statement: statement('Allow', '*') }, context: { n: 1, b: true, s: 'x', gone: null } }))
+      .toMatchObject({ principalId: 'p', context: { n: '1', b: 'true', s: 'x' } });
   });
 });

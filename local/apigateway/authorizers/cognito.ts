@@ -3,8 +3,11 @@ import { JwtExpiredError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { CognitoAuthorizerSpec } from './api-model';
-import { VerifiedTokenCache } from './token-cache';
+import type { CognitoAuthorizerSpec } from '../api-model';
+import { stringifyClaims } from '../claims';
+import { gatewayErrors } from '../gateway-responses';
+import { VerifiedTokenCache } from '../token-cache';
+import { headerOf, type Authorization, type AuthorizationRequest, type Authorizer } from './authorizer';
 
 export const UNAUTHORIZED = 'Unauthorized';
 export const EXPIRED = 'The incoming token has expired';
@@ -61,7 +64,8 @@ export interface CognitoAuthorizerOptions {
  * One `COGNITO_USER_POOLS` authorizer: verifies tokens with aws-jwt-verify against its pools' JWKS, and
  * remembers verified ones until they expire (token-cache.ts).
  */
-export class CognitoAuthorizer {
+export class CognitoAuthorizer implements Authorizer {
+  readonly kind = 'cognito';
   private readonly verifier;
   private readonly poolOfIssuer = new Map<string, string>();
   private readonly verified = new VerifiedTokenCache();
@@ -79,7 +83,16 @@ export class CognitoAuthorizer {
     this.verifier = JwtRsaVerifier.create(issuers as [(typeof issuers)[number], ...typeof issuers], { jwksCache });
   }
 
-  async authorize(headerValue: string | undefined, scopes: readonly string[]): Promise<AuthorizerOutcome> {
+  /** The integration gets the verified claims, every value a string (claims.ts); a refusal is a 401 with AWS's message. */
+  async authorize(request: AuthorizationRequest): Promise<Authorization> {
+    const outcome = await this.verify(headerOf(request.headers, this.spec.header), request.scopes);
+    if (!outcome.ok) return { ok: false, error: gatewayErrors.unauthorized(outcome.message) };
+    const claims = stringifyClaims(outcome.claims);
+    return { ok: true, context: { claims }, principal: claims.sub, client: claims.client_id ?? claims.aud };
+  }
+
+  /** The token in `headerValue` checked for a method asking for `scopes`. */
+  async verify(headerValue: string | undefined, scopes: readonly string[]): Promise<AuthorizerOutcome> {
     const token = tokenFromHeader(headerValue);
     if (!token) return { ok: false, message: UNAUTHORIZED };
     const cached = this.verified.get(token, this.now());

@@ -1,0 +1,203 @@
+/**
+ * Lambda (TOKEN and REQUEST) authorizers and AWS_IAM methods on a REST API, through the twin over HTTP, from the
+ * fixture project test/fixtures/lambda-authorizers (plain JavaScript functions, no build step). Expected answers
+ * follow shared/reference/aws-api-shapes.md §2: "Use API Gateway Lambda authorizers" and "Output from an API
+ * Gateway Lambda authorizer" (AWS docs), the repost.aws knowledge-center pages on 401/403/500 from Lambda
+ * authorizers, and the captures cited in local/apigateway/gateway-responses.ts.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Twin } from '../../local/twin';
+import { http, startTestTwin } from '../support/twin';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'lambda-authorizers');
+
+let twin: Twin;
+const logs: string[] = [];
+let base: string;
+
+beforeAll(async () => {
+  twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
+  base = twin.gateway.stageUrl;
+});
+afterAll(async () => {
+  await twin?.stop();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => http(`${base}${path}`, { headers });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The authorizer function's invocations so far (its REPORT lines). */
+const authorizerCalls = () => logs.filter((line) => line.startsWith('[AuthorizerFunction] REPORT')).length;
+
+interface Echo {
+  path: string;
+  authorizer: Record<string, unknown> | null;
+  identity: Record<string, unknown>;
+}
+
+describe('TOKEN authorizer (the API default)', () => {
+  test('an Allow hands principalId and the context, every value a string, to the integration', async () => {
+    const reply = await get('hello', bearer('alice'));
+    expect(reply.status).toBe(200);
+    const { authorizer } = reply.body as Echo;
+    expect(authorizer).toMatchObject({ principalId: 'user-alice', admin: 'false', level: '7', type: 'TOKEN' });
+    expect(typeof authorizer?.integrationLatency).toBe('number');
+  });
+
+  test('a result is cached under the token and serves the other methods; another token calls again', async () => {
+    const first = (await get('hello', bearer('bob'))).body as Echo;
+    const calls = authorizerCalls();
+    const again = (await get('other', bearer('bob'))).body as Echo;
+    expect(again.authorizer?.calls).toBe(first.authorizer?.calls);
+    expect(authorizerCalls()).toBe(calls);
+    const other = (await get('hello', bearer('carol'))).body as Echo;
+    expect(other.authorizer?.principalId).toBe('user-carol');
+    expect(authorizerCalls()).toBe(calls + 1);
+  });
+
+  test('no token, or one failing the ValidationExpression: 401 Unauthorized without calling the function', async () => {
+    const calls = authorizerCalls();
+    for (const headers of [{}, { authorization: 'Basic abc' }, bearer('UPPER-case'), { authorization: '' }]) {
+      const reply = await get('hello', headers);
+      expect(reply.status).toBe(401);
+      expect(reply.body).toEqual({ message: 'Unauthorized' });
+      expect(reply.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');
+    }
+    expect(authorizerCalls()).toBe(calls);
+  });
+
+  test('the function failing with exactly "Unauthorized": 401', async () => {
+    const reply = await get('hello', bearer('unauthorized'));
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual({ message: 'Unauthorized' });
+  });
+
+  test.each([
+    ['throws another error', 'boom'],
+    ['returns no policy', 'garbage'],
+    ['puts an object in its context', 'nested-context'],
+  ])('the function that %s: 500 {"message": null}, AuthorizerConfigurationException', async (_, token) => {
+    const reply = await get('hello', bearer(token));
+    expect(reply.status).toBe(500);
+    expect(reply.body).toEqual({ message: null });
+    expect(reply.headers.get('x-amzn-errortype')).toBe('AuthorizerConfigurationException');
+  });
+
+  test('an explicit Deny: 403 AccessDeniedException "… with an explicit deny"', async () => {
+    const reply = await get('hello', bearer('deny'));
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ Message: 'User is not authorized to access this resource with an explicit deny' });
+    expect(reply.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+
+  test('a cached policy naming one method denies the others until it expires', async () => {
+    expect((await get('hello', bearer('this-method-only'))).status).toBe(200);
+    const other = await get('other', bearer('this-method-only'));
+    expect(other.status).toBe(403);
+    expect(other.body).toEqual({ Message: 'User is not authorized to access this resource' });
+  });
+
+  test('a method with Authorizer: NONE never asks', async () => {
+    const calls = authorizerCalls();
+    const reply = await get('open');
+    expect(reply.status).toBe(200);
+    expect((reply.body as Echo).authorizer).toBeNull();
+    expect(authorizerCalls()).toBe(calls);
+  });
+});
+
+describe('REQUEST authorizer (ReauthorizeEvery: 0)', () => {
+  test('gets the request (headers, query) and is asked on every call: nothing is cached', async () => {
+    const first = (await get('tenant?key=k1', { 'X-Tenant': 'acme' })).body as Echo;
+    expect(first.authorizer).toMatchObject({ principalId: 'user-acme:k1', type: 'REQUEST' });
+    const second = (await get('tenant?key=k1', { 'X-Tenant': 'acme' })).body as Echo;
+    expect(Number(second.authorizer?.calls)).toBeGreaterThan(Number(first.authorizer?.calls));
+  });
+
+  test('a missing identity source (the header or the query string): 401 without a call', async () => {
+    const calls = authorizerCalls();
+    expect((await get('tenant?key=k1')).status).toBe(401);
+    expect((await get('tenant', { 'X-Tenant': 'acme' })).status).toBe(401);
+    expect((await get('tenant?key=', { 'X-Tenant': 'acme' })).status).toBe(401);
+    expect(authorizerCalls()).toBe(calls);
+  });
+});
+
+describe('AWS_IAM', () => {
+  const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
+
+  async function signedHeaders(url: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    const target = new URL(url);
+    const signer = new SignatureV4({ service: 'execute-api', region: twin.system.region, credentials, sha256: NodeSha256 });
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      query: {},
+      headers: { host: target.host, ...extra },
+    });
+    return signed.headers as Record<string, string>;
+  }
+
+  test('unsigned: 403 Missing Authentication Token', async () => {
+    const reply = await get('signed');
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ message: 'Missing Authentication Token' });
+    expect(reply.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+  });
+
+  test('an Authorization header that is not a signature: 403 IncompleteSignatureException', async () => {
+    const reply = await get('signed', bearer('alice'));
+    expect(reply.status).toBe(403);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('IncompleteSignatureException');
+  });
+
+  test('SigV4-signed by an SDK signer: let in, the access key in requestContext.identity', async () => {
+    const url = `${base}signed`;
+    const reply = await http(url, { headers: await signedHeaders(url) });
+    expect(reply.status).toBe(200);
+    expect((reply.body as Echo).identity).toMatchObject({ accessKey: credentials.accessKeyId, accountId: twin.system.accountId });
+  });
+
+  test('signed, but sent by a web page (Origin): refused, since the twin takes any signature', async () => {
+    const url = `${base}signed`;
+    const reply = await http(url, { headers: { ...(await signedHeaders(url)), origin: 'https://evil.example' } });
+    expect(reply.status).toBe(403);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+});
+
+test('the access log names the principal, never the token', () => {
+  const access = logs.filter((line) => line.startsWith('[api] GET /dev/hello 200'));
+  expect(access.some((line) => line.includes('principal=user-alice'))).toBe(true);
+  expect(logs.join('\n')).not.toContain('Bearer alice');
+});
+
+function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
+/** SHA-256 and HMAC-SHA256 for the SigV4 signer, from node:crypto. */
+class NodeSha256 {
+  private hash;
+  private readonly secret: Uint8Array | string | undefined;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret);
+    this.hash = this.fresh();
+  }
+  private fresh() {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : bytes(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
