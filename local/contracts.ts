@@ -85,10 +85,12 @@ export interface LocalCognitoOptions {
   clock?: () => number;
 }
 
-/** The local API Gateway for one API stack's REST API. */
+/** The local API Gateway for one REST API of a stack. */
 export interface LocalGateway {
   /** The REST API's id (the `<id>` of `<id>.execute-api.<region>.amazonaws.com`). */
   apiId: string;
+  /** Its logical id in the template (`ServerlessRestApi` for SAM's implicit API). */
+  logicalId: string;
   /** Base URL without stage, e.g. http://127.0.0.1:3000 */
   url: string;
   /** Stage URL as in the ApiUrl output, e.g. http://127.0.0.1:3000/v1/ */
@@ -98,8 +100,10 @@ export interface LocalGateway {
 
 export interface LocalGatewayOptions {
   system: System;
-  /** The API stack whose REST API this gateway serves. */
+  /** The stack whose REST API this gateway serves. */
   stack: ResolvedStack;
+  /** Which of its REST APIs (logical id); default the first. */
+  apiLogicalId?: string;
   host?: string;
   /**
    * Host names this listener answers besides IP literals, localhost and the AWS names it stands in for

@@ -13,6 +13,7 @@ import { functionSpecsOf } from './lambda/function-spec';
 import { runtimeNotice } from './lambda/node-runtime';
 import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
+import { restApisOf } from './apigateway/api-model';
 import { startGateway } from './apigateway/server';
 import { distributionsOf } from './cloudfront/distribution-model';
 import { startDistribution } from './cloudfront/server';
@@ -86,10 +87,12 @@ export interface Twin {
   system: System;
   outputs: TwinOutputs;
   cognito: LocalCognito;
-  /** The default API's gateway. */
+  /** The default API's gateway (the first REST API of the default API stack). */
   gateway: LocalGateway;
-  /** Every API's gateway by config env, the default included. */
+  /** Each API stack's first REST API by config env, the default included. */
   gateways: Record<string, LocalGateway>;
+  /** Every REST API of every stack, each on its own port, in deploy and template order. */
+  restApis: LocalGateway[];
   /** A local distribution per AWS::CloudFront::Distribution the templates create (e.g. EnableCloudFront=true). */
   distributions: LocalDistribution[];
   invoker: FunctionInvoker;
@@ -113,10 +116,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? (() => {});
   const ids = new IdStore(options.stateDir ? join(options.stateDir, 'ids.json') : undefined);
   const system = loadSystem({ rootDir, configFile: options.configFile, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
-  const apiPorts = system.apis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
+  // Every REST API of every stack (explicit, or SAM's implicit ServerlessRestApi) gets a port: the default API
+  // stack's first on --api-port, the others on the ports after it.
+  const restApis = system.stacks.flatMap((stack) => restApisOf(stack).map((logicalId) => ({ stack, logicalId })));
+  const apiPorts = restApis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
   // Fail fast, with one line, before starting anything that would need stopping.
   for (const [index, apiPort] of apiPorts.entries()) {
-    if (apiPort) await assertPortFree(apiPort, `API Gateway, ${system.apis[index]!.configEnv}`);
+    if (apiPort) await assertPortFree(apiPort, `API Gateway, ${restApis[index]!.stack.configEnv}/${restApis[index]!.logicalId}`);
   }
   if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
   const mismatch = runtimeMismatch(system);
@@ -179,12 +185,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     stoppers.push(() => cognito.stop());
 
     const gateways: Record<string, LocalGateway> = {};
-    for (const [index, stack] of system.apis.entries()) {
-      const gateway = await startGateway({ system, stack, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log });
+    const restApiGateways: LocalGateway[] = [];
+    for (const [index, { stack, logicalId }] of restApis.entries()) {
+      const gateway = await startGateway({ system, stack, apiLogicalId: logicalId, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log });
       stoppers.push(() => gateway.stop());
-      gateways[stack.configEnv] = gateway;
+      restApiGateways.push(gateway);
+      gateways[stack.configEnv] ??= gateway;
     }
-    const apiUrls = Object.fromEntries(Object.values(gateways).map((gateway) => [gateway.apiId, gateway.url]));
+    const apiUrls = Object.fromEntries(restApiGateways.map((gateway) => [gateway.apiId, gateway.url]));
     const distributions = await startDistributions(system, apiUrls, { host, allowedHosts: options.allowedHosts, port: options.cloudFrontPort ?? 0, log, stoppers });
     const distributionUrls = Object.fromEntries(distributions.map((d) => [d.domainName, d.url]));
     const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
@@ -194,8 +202,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       outputs.local.WebAppUrl = `${web.url}/`;
     }
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
-    const gateway = gateways[system.api.configEnv]!;
-    return { system, outputs, cognito, gateway, gateways, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop };
+    const gateway = gateways[system.api.configEnv] ?? restApiGateways[0];
+    return {
+      system, outputs, cognito, gateways, restApis: restApiGateways, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
+      get gateway(): LocalGateway {
+        if (!gateway) throw new Error('The templates define no REST API (AWS::Serverless::Api, or Api events of a function)');
+        return gateway;
+      },
+    };
   } catch (error) {
     await stop();
     throw error;

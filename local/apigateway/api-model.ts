@@ -101,6 +101,11 @@ export type EndpointType = 'EDGE' | 'REGIONAL' | 'PRIVATE';
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
+/** Logical ids of a stack's REST APIs (`AWS::Serverless::Api`, SAM's implicit `ServerlessRestApi` included), in template order. */
+export function restApisOf(stack: ResolvedStack): string[] {
+  return Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Api').map((r) => r.logicalId);
+}
+
 /** An API stack's REST API (the named one, or the only/first `AWS::Serverless::Api`) as the gateway serves it. */
 export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiModel {
   const apis = Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Api');

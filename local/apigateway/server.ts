@@ -16,7 +16,7 @@ import { matchRoute } from './route-match';
 import { StageThrottle } from './throttle';
 
 /**
- * One API stack's REST API on a local port: `http://host:port/<stage>/<path>`. A request goes through the
+ * One REST API of a stack on a local port: `http://host:port/<stage>/<path>`. A request goes through the
  * stages API Gateway has: intake and limits (request-limits.ts) → route (route-match.ts) → throttle
  * (throttle.ts) → the method's authorizer (authorizers/: Cognito, Lambda, IAM) → integration (SAM's CORS
  * preflight mock, or the Lambda proxy integration in lambda-integration.ts) → response (responder.ts, with
@@ -24,7 +24,7 @@ import { StageThrottle } from './throttle';
  */
 export async function startGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.accessLog ?? (() => {});
-  const model = apiModelOf(options.stack);
+  const model = apiModelOf(options.stack, options.apiLogicalId);
   // The templates do not change while the twin runs: each pool's clients are looked up once, not per request.
   const clientIds = new Map<string, string[]>();
   const pools = {
@@ -125,6 +125,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   const url = `http://${host}:${address.port}`;
   return {
     apiId: model.apiId,
+    logicalId: model.logicalId,
     url,
     stageUrl: `${url}/${model.stages[0]}/`,
     stop: () =>

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { distributionDomainName, idFormats, type IdStore } from './ids';
+import { withImplicitApis } from './implicit-apis';
 import { loadTemplate, type Template, type TemplateParameter, type TemplateResource } from './load';
 
 /** A resource as it would be deployed: conditions applied, intrinsics resolved, SAM Globals merged. */
@@ -62,7 +63,7 @@ const SERVERLESS_GLOBALS: Record<string, string> = {
 
 /** Resolves one template into what CloudFormation (after the SAM transform's inputs) would deploy. */
 export function resolveStack(input: StackInput): ResolvedStack {
-  const template = loadTemplate(input.templatePath);
+  const template = withImplicitApis(loadTemplate(input.templatePath));
   return new StackResolver(template, input).resolve();
 }
 
@@ -320,6 +321,10 @@ class StackResolver {
       if (expression in vars) return String(vars[expression]);
       const dot = expression.indexOf('.');
       if (dot > 0 && !(expression in this.parameters) && this.pseudo(expression) === undefined) {
+        // SAM resolves `${MyApi.Stage}` in Fn::Sub as it does `!Ref MyApi.Stage` (samtranslator/intrinsics/actions.py,
+        // SubAction.resolve_resource_refs) before CloudFormation would read it as a GetAtt.
+        const generated = this.generatedRef(expression, where);
+        if (generated !== undefined) return generated;
         return this.attribute(expression.slice(0, dot), expression.slice(dot + 1), where);
       }
       const value = this.ref(expression, where);

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Twin } from '../../local/twin';
 import { http, startTestTwin } from '../support/twin';
+import { loadSystem } from '../../local/template/system';
+import { samTest, translate } from '../templates/samTransform';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'lambda-authorizers');
 
@@ -201,3 +203,25 @@ class NodeSha256 {
     this.hash = this.fresh();
   }
 }
+
+// The real SAM transform reads the fixture's authorizers the way the twin's api-model does.
+samTest('the real SAM transform makes the same authorizers of the fixture', async () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  const processed = await translate(system, system.api);
+  const body = processed.Resources.Api!.Properties!.Body as { components: { securitySchemes: Record<string, Record<string, unknown>> }; paths: Record<string, { get: { security?: unknown[] } }> };
+  const schemes = body.components.securitySchemes;
+  expect(schemes.TokenAuthorizer).toMatchObject({
+    name: 'Authorization',
+    'x-amazon-apigateway-authtype': 'custom',
+    'x-amazon-apigateway-authorizer': { type: 'token', identityValidationExpression: 'Bearer [a-z0-9-]+' },
+  });
+  // No ReauthorizeEvery: SAM leaves the TTL out, and API Gateway's default is 300 s (Authorizer.authorizerResultTtlInSeconds).
+  expect(schemes.TokenAuthorizer!['x-amazon-apigateway-authorizer']).not.toHaveProperty('authorizerResultTtlInSeconds');
+  expect(schemes.RequestAuthorizer).toMatchObject({
+    'x-amazon-apigateway-authorizer': { type: 'request', identitySource: 'method.request.header.X-Tenant, method.request.querystring.key', authorizerResultTtlInSeconds: 0 },
+  });
+  expect(body.paths['/hello']!.get.security).toEqual([{ TokenAuthorizer: [] }]);
+  expect(body.paths['/tenant']!.get.security).toEqual([{ RequestAuthorizer: [] }]);
+  expect(body.paths['/signed']!.get.security).toEqual([{ AWS_IAM: [] }]);
+  expect(body.paths['/open']!.get.security).toEqual([{ NONE: [] }]);
+});

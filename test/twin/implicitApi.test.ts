@@ -1,0 +1,84 @@
+/**
+ * SAM's implicit REST API through the twin over HTTP, with real tokens from the local Cognito, from the fixture
+ * project test/fixtures/implicit-api. There is no AWS::Serverless::Api there. The functions' Api events name no
+ * RestApiId, so SAM creates `ServerlessRestApi`. It gets stage `Prod`, and also `Stage` because OpenApiVersion
+ * is unset. Its authorizer comes from Globals.Api. Sources: SAM's ImplicitRestApiPlugin and GlobalsPlugin
+ * (samtranslator/plugins/api/implicit_rest_api_plugin.py, plugins/globals/globals.py) and
+ * shared/reference/aws-api-shapes.md §4.
+ */
+import { join } from 'node:path';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { loadSystem } from '../../local/template/system';
+import type { Twin } from '../../local/twin';
+import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { samTest, translate } from '../templates/samTransform';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'implicit-api');
+
+let twin: Twin;
+let idToken: string;
+const EMAIL = 'implicit@example.com';
+
+beforeAll(async () => {
+  twin = await startTestTwin({ rootDir: FIXTURE });
+  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const pool = twin.outputs.auth.UserPoolId!;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: EMAIL, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: EMAIL }] }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: EMAIL, Password: PASSWORD, Permanent: true }));
+    const signIn = await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }));
+    idToken = signIn.AuthenticationResult!.IdToken!;
+  } finally {
+    sdk.destroy();
+  }
+});
+afterAll(async () => {
+  await twin?.stop();
+});
+
+test('the template gets ServerlessRestApi with stage Prod, and the events point at it', () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  const api = system.api.resources.ServerlessRestApi;
+  expect(api).toMatchObject({ type: 'AWS::Serverless::Api', properties: { StageName: 'Prod' } });
+  // Globals.Api applies to it: the Cognito authorizer, on the pool the auth stack published.
+  expect(api?.properties.Auth).toMatchObject({ DefaultAuthorizer: 'PoolAuthorizer', Authorizers: { PoolAuthorizer: { UserPoolArn: system.auth.resources.Pool!.arn } } });
+  const events = system.api.resources.HelloFunction!.properties.Events as Record<string, { Properties: { RestApiId: string } }>;
+  expect(events.Hello!.Properties.RestApiId).toBe(api!.physicalId);
+});
+
+test('its URL output (Ref and .Stage of ServerlessRestApi) points at the local gateway serving it', () => {
+  expect(twin.gateway.logicalId).toBe('ServerlessRestApi');
+  expect(twin.outputs.api.ApiUrl).toBe(`${twin.gateway.url}/Prod/`);
+});
+
+test('the Cognito authorizer from Globals guards its routes: an ID token gets in, none gets 401', async () => {
+  const base = twin.outputs.api.ApiUrl!;
+  const allowed = await http(`${base}hello/ada`, { headers: { authorization: idToken } });
+  expect(allowed.status).toBe(200);
+  expect(allowed.body).toEqual({ resource: '/hello/{name}', stage: 'Prod', name: 'ada', email: EMAIL });
+  const refused = await http(`${base}hello/ada`);
+  expect(refused.status).toBe(401);
+  expect(refused.body).toEqual({ message: 'Unauthorized' });
+});
+
+test('Auth: NONE opens a route; the "Stage" stage SAM also deploys answers too; other stages are 403', async () => {
+  expect((await http(`${twin.gateway.url}/Prod/public`)).body).toMatchObject({ resource: '/public', stage: 'Prod' });
+  expect((await http(`${twin.gateway.url}/Stage/public`)).body).toMatchObject({ stage: 'Stage' });
+  expect((await http(`${twin.gateway.url}/v1/public`)).status).toBe(403);
+});
+
+// The real SAM transform agrees: the same API id source (ServerlessRestApi), stage Prod, and the Globals authorizer.
+samTest('the real SAM transform makes the same implicit API of the fixture', async () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  const processed = await translate(system, system.api);
+  const restApis = Object.entries(processed.Resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::RestApi').map(([id]) => id);
+  expect(restApis).toEqual(['ServerlessRestApi']);
+  // Prod is an AWS::ApiGateway::Stage; "Stage" is the stage the swagger-2.0 Deployment itself creates (sam#191).
+  const stageOf = (type: string) => Object.values(processed.Resources).filter((r) => r.Type === type).map((r) => r.Properties?.StageName);
+  expect([...stageOf('AWS::ApiGateway::Stage'), ...stageOf('AWS::ApiGateway::Deployment')].sort()).toEqual(['Prod', 'Stage']);
+  const body = processed.Resources.ServerlessRestApi!.Properties!.Body as { paths: Record<string, Record<string, { security?: unknown[] }>>; securityDefinitions: Record<string, unknown> };
+  expect(Object.keys(body.paths).sort()).toEqual(['/hello/{name}', '/public']);
+  expect(body.paths['/hello/{name}']!.get!.security).toEqual([{ PoolAuthorizer: [] }]);
+  expect(body.paths['/public']!.get!.security ?? [{ NONE: [] }]).toEqual([{ NONE: [] }]);
+  expect(body.securityDefinitions.PoolAuthorizer).toMatchObject({ 'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [system.auth.resources.Pool!.arn] } });
+});
