@@ -15,6 +15,8 @@ import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
 import { restApisOf } from './apigateway/api-model';
 import { startGateway } from './apigateway/server';
+import { httpApisOf } from './apigateway/http-api/model';
+import { startHttpApi } from './apigateway/http-api/server';
 import { distributionsOf } from './cloudfront/distribution-model';
 import { startDistribution } from './cloudfront/server';
 import { startWebApp, type LocalWebApp } from './web/server';
@@ -91,7 +93,7 @@ export interface Twin {
   gateway: LocalGateway;
   /** Each API stack's first REST API by config env, the default included. */
   gateways: Record<string, LocalGateway>;
-  /** Every REST API of every stack, each on its own port, in deploy and template order. */
+  /** Every API (REST, then HTTP) of every stack, each on its own port, in deploy and template order. */
   restApis: LocalGateway[];
   /** A local distribution per AWS::CloudFront::Distribution the templates create (e.g. EnableCloudFront=true). */
   distributions: LocalDistribution[];
@@ -116,9 +118,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? (() => {});
   const ids = new IdStore(options.stateDir ? join(options.stateDir, 'ids.json') : undefined);
   const system = loadSystem({ rootDir, configFile: options.configFile, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
-  // Every REST API of every stack (explicit, or SAM's implicit ServerlessRestApi) gets a port: the default API
-  // stack's first on --api-port, the others on the ports after it.
-  const restApis = system.stacks.flatMap((stack) => restApisOf(stack).map((logicalId) => ({ stack, logicalId })));
+  // Every API of every stack gets a port: REST APIs (explicit, or SAM's implicit ServerlessRestApi) and HTTP APIs
+  // (explicit, or ServerlessHttpApi). The default API stack's first is on --api-port, the others on the ports after it.
+  const restApis = system.stacks.flatMap((stack) => [
+    ...restApisOf(stack).map((logicalId) => ({ stack, logicalId, kind: 'rest' as const })),
+    ...httpApisOf(stack).map((logicalId) => ({ stack, logicalId, kind: 'http' as const })),
+  ]);
   const apiPorts = restApis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
   // Fail fast, with one line, before starting anything that would need stopping.
   for (const [index, apiPort] of apiPorts.entries()) {
@@ -186,8 +191,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     const gateways: Record<string, LocalGateway> = {};
     const restApiGateways: LocalGateway[] = [];
-    for (const [index, { stack, logicalId }] of restApis.entries()) {
-      const gateway = await startGateway({ system, stack, apiLogicalId: logicalId, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log });
+    for (const [index, { stack, logicalId, kind }] of restApis.entries()) {
+      const gatewayOptions = { system, stack, apiLogicalId: logicalId, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log };
+      const gateway = kind === 'rest' ? await startGateway(gatewayOptions) : await startHttpApi(gatewayOptions);
       stoppers.push(() => gateway.stop());
       restApiGateways.push(gateway);
       gateways[stack.configEnv] ??= gateway;
@@ -206,7 +212,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     return {
       system, outputs, cognito, gateways, restApis: restApiGateways, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
       get gateway(): LocalGateway {
-        if (!gateway) throw new Error('The templates define no REST API (AWS::Serverless::Api, or Api events of a function)');
+        if (!gateway) throw new Error('The templates define no API (AWS::Serverless::Api or HttpApi, or Api/HttpApi events of a function)');
         return gateway;
       },
     };

@@ -12,6 +12,8 @@ export interface GatewayError {
   errorType: string;
   /** API Gateway's own template for this response type, when it is not `{"message":…}`. */
   defaultTemplate?: string;
+  /** Headers AWS sends with it whatever the GatewayResponses say (an HTTP API's `www-authenticate`). */
+  headers?: Record<string, string>;
 }
 
 export const gatewayErrors = {

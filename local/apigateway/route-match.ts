@@ -1,7 +1,13 @@
 import type { Route } from './api-model';
 
-export type RouteMatch =
-  | { found: true; route: Route; pathParameters: Record<string, string> | null }
+/** What matching needs of a route: REST API methods and HTTP API routes alike. */
+export interface RouteTemplate {
+  resourcePath: string;
+  method: string;
+}
+
+export type RouteMatch<R extends RouteTemplate = Route> =
+  | { found: true; route: R; pathParameters: Record<string, string> | null }
   /** No resource matches the path, or it has no such method: both are "Missing Authentication Token". */
   | { found: false };
 
@@ -16,7 +22,7 @@ const GREEDY = 1;
  * `path` is the raw path after the stage (still percent-encoded: REST APIs pass it on that way);
  * a single trailing slash is ignored.
  */
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+export function matchRoute<R extends RouteTemplate = Route>(routes: readonly R[], method: string, path: string): RouteMatch<R> {
   const segments = pathSegments(path);
   let best: { resourcePath: string; score: number[]; params: Record<string, string> } | undefined;
   for (const resourcePath of new Set(routes.map((route) => route.resourcePath))) {

@@ -2,6 +2,15 @@ import type { Template, TemplateResource } from './load';
 
 /** SAM's name for the REST API it creates for `Api` events that name no `RestApiId`. */
 export const IMPLICIT_REST_API = 'ServerlessRestApi';
+/** …and for the HTTP API it creates for `HttpApi` events that name no `ApiId`. */
+export const IMPLICIT_HTTP_API = 'ServerlessHttpApi';
+
+/** Per event type: the property naming the API, the implicit API, and how SAM declares it. */
+const IMPLICIT = [
+  { eventType: 'Api', idProperty: 'RestApiId', logicalId: IMPLICIT_REST_API, resource: { Type: 'AWS::Serverless::Api', Properties: { StageName: 'Prod' } } },
+  // ImplicitHttpApiPlugin: no StageName, so the `$default` stage; an HttpApi event may have no Properties at all.
+  { eventType: 'HttpApi', idProperty: 'ApiId', logicalId: IMPLICIT_HTTP_API, resource: { Type: 'AWS::Serverless::HttpApi', Properties: {} } },
+] as const;
 
 /**
  * SAM's implicit API, as its ImplicitRestApiPlugin writes it before anything else is translated
@@ -11,26 +20,32 @@ export const IMPLICIT_REST_API = 'ServerlessRestApi';
  * StageName, which Globals cannot set (samtranslator/plugins/globals/globals.py). So `!Ref ServerlessRestApi` and
  * `ServerlessRestApi.Stage` resolve, and the gateway serves it like an explicit API.
  *
- * Returns the template as given when no event needs it, else a copy; a template that declares its own
- * `ServerlessRestApi` keeps it, as SAM does.
+ * The same for `HttpApi` events without `ApiId` and `ServerlessHttpApi` (ImplicitHttpApiPlugin), on the `$default`
+ * stage. Returns the template as given when no event needs either, else a copy; a template that declares its own
+ * `ServerlessRestApi` or `ServerlessHttpApi` keeps it, as SAM does.
  */
 export function withImplicitApis(template: Template): Template {
   let resources: Record<string, TemplateResource> | undefined;
+  const needed = new Set<(typeof IMPLICIT)[number]>();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Serverless::Function') continue;
     const events = resource.Properties?.Events;
     if (!events || typeof events !== 'object') continue;
     let patched: Record<string, unknown> | undefined;
     for (const [name, event] of Object.entries(events as Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>)) {
-      if (event?.Type !== 'Api' || !event.Properties || event.Properties.RestApiId !== undefined) continue;
+      const implicit = IMPLICIT.find((kind) => kind.eventType === event?.Type);
+      if (!implicit) continue;
+      if (!event.Properties && implicit.eventType === 'Api') continue;
+      if (event.Properties?.[implicit.idProperty] !== undefined) continue;
+      needed.add(implicit);
       patched ??= { ...(events as Record<string, unknown>) };
-      patched[name] = { ...event, Properties: { ...event.Properties, RestApiId: { Ref: IMPLICIT_REST_API } } };
+      patched[name] = { ...event, Properties: { ...event.Properties, [implicit.idProperty]: { Ref: implicit.logicalId } } };
     }
     if (!patched) continue;
     resources ??= { ...template.Resources };
     resources[logicalId] = { ...resource, Properties: { ...resource.Properties, Events: patched } };
   }
   if (!resources) return template;
-  resources[IMPLICIT_REST_API] ??= { Type: 'AWS::Serverless::Api', Properties: { StageName: 'Prod' } };
+  for (const implicit of needed) resources[implicit.logicalId] ??= structuredClone(implicit.resource) as TemplateResource;
   return { ...template, Resources: resources };
 }

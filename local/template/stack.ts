@@ -226,6 +226,8 @@ class StackResolver {
       case 'AWS::Lambda::Function': id = String(props().FunctionName ?? generatedName()); break;
       case 'AWS::Serverless::Api':
       case 'AWS::ApiGateway::RestApi': id = ids.get(`${key}/RestApiId`, idFormats.restApiId); break;
+      case 'AWS::Serverless::HttpApi':
+      case 'AWS::ApiGatewayV2::Api': id = ids.get(`${key}/ApiId`, idFormats.restApiId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
       case 'AWS::CloudFront::CachePolicy':
       case 'AWS::CloudFront::OriginRequestPolicy': id = ids.get(`${key}/PolicyId`, idFormats.uuid); break;
@@ -258,6 +260,9 @@ class StackResolver {
       case 'AWS::Lambda::Function.Arn': return arn('lambda', `function:${id}`);
       case 'AWS::Logs::LogGroup.Arn': return arn('logs', `log-group:${id}:*`);
       case 'AWS::IAM::Role.Arn': return `arn:aws:iam::${accountId}:role/${id}`;
+      // AWS::ApiGatewayV2::Api's ApiEndpoint, which SAM passes through for HttpApi.
+      case 'AWS::Serverless::HttpApi.ApiEndpoint':
+      case 'AWS::ApiGatewayV2::Api.ApiEndpoint': return `https://${id}.execute-api.${region}.amazonaws.com`;
       case 'AWS::Serverless::Api.RootResourceId':
       case 'AWS::ApiGateway::RestApi.RootResourceId': return ids.get(`${stack}/${logicalId}/RootResourceId`, idFormats.restApiId);
       case 'AWS::SSM::Parameter.Value': return String(this.properties(logicalId).Value);

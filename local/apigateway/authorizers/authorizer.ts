@@ -35,10 +35,10 @@ export type Authorization =
 
 /**
  * One authorizer of an API, whatever its kind: a Cognito user pool authorizer, a Lambda (TOKEN or REQUEST)
- * authorizer, IAM (SigV4). A method that names it asks it about every request before the integration runs.
+ * authorizer, IAM (SigV4), an HTTP API's JWT authorizer. A method that names it asks it about every request before the integration runs.
  */
 export interface Authorizer {
-  readonly kind: 'cognito' | 'lambda' | 'iam';
+  readonly kind: 'cognito' | 'lambda' | 'iam' | 'jwt';
   authorize(request: AuthorizationRequest): Promise<Authorization>;
 }
 

@@ -1,0 +1,162 @@
+import type { ResolvedResource, ResolvedStack } from '../../template/stack';
+
+/**
+ * An `AWS::Serverless::HttpApi` as the local gateway serves it, read the way SAM translates it
+ * (samtranslator/model/api/http_api_generator.py, model/apigatewayv2.py) and API Gateway runs it
+ * (shared/reference/aws-api-shapes.md §1, §4).
+ */
+export interface HttpApiModel {
+  logicalId: string;
+  apiId: string;
+  /** `$default` unless StageName says otherwise (SAM's default); `$default` is served at the root. */
+  stage: string;
+  stageVariables: Record<string, string> | null;
+  routes: HttpRoute[];
+  /** The `$default` route, if a function's HttpApi event has no Path/Method. */
+  defaultRoute: HttpRoute | undefined;
+  authorizers: Record<string, JwtAuthorizerSpec>;
+  cors: HttpCors | undefined;
+}
+
+export interface HttpRoute {
+  /** `GET /items/{id}`, or `$default`. */
+  routeKey: string;
+  /** The path template (`/items/{id}`); `/$default` for the default route. */
+  resourcePath: string;
+  /** Upper-case method or ANY. */
+  method: string;
+  functionArn: string;
+  functionLogicalId: string;
+  /** '2.0' (SAM's default) or '1.0'. */
+  payloadFormatVersion: '1.0' | '2.0';
+  auth: { authorizer: string; scopes: string[] } | undefined;
+  /** For the route matcher, which shares the REST API's `Route` shape. */
+  resourceId: string;
+}
+
+/** `Auth.Authorizers.<name>` with `JwtConfiguration` (SAM's OAuth2Authorizer): `type: jwt`. */
+export interface JwtAuthorizerSpec {
+  kind: 'jwt';
+  name: string;
+  issuer: string;
+  audience: string[];
+  /** `$request.header.Authorization` → the header name. */
+  header: string;
+  /** Authorizer-level AuthorizationScopes, the default for routes naming none. */
+  scopes: string[] | undefined;
+}
+
+export interface HttpCors {
+  allowOrigins: string[];
+  allowHeaders: string[];
+  allowMethods: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  maxAge: number | undefined;
+}
+
+/** Logical ids of a stack's HTTP APIs (SAM's implicit `ServerlessHttpApi` included), in template order. */
+export function httpApisOf(stack: ResolvedStack): string[] {
+  return Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::HttpApi').map((r) => r.logicalId);
+}
+
+export function httpApiModelOf(stack: ResolvedStack, logicalId: string): HttpApiModel {
+  const api = stack.resources[logicalId];
+  if (!api || api.type !== 'AWS::Serverless::HttpApi') throw new Error(`The ${stack.name} stack has no AWS::Serverless::HttpApi named ${logicalId}`);
+  const props = api.properties;
+  const auth = (props.Auth ?? {}) as Record<string, unknown>;
+  const authorizers = jwtAuthorizersOf(auth.Authorizers);
+  const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined;
+  const routes: HttpRoute[] = [];
+  let defaultRoute: HttpRoute | undefined;
+  for (const fn of Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Function')) {
+    for (const event of httpApiEventsOf(fn, api.physicalId)) {
+      const route = routeOf(fn, event, authorizers, defaultAuthorizer);
+      if (route.routeKey === '$default') defaultRoute = route;
+      else routes.push(route);
+    }
+  }
+  return {
+    logicalId,
+    apiId: api.physicalId,
+    stage: typeof props.StageName === 'string' && props.StageName !== '' ? props.StageName : '$default',
+    stageVariables: stringMap(props.StageVariables),
+    routes,
+    defaultRoute,
+    authorizers,
+    cors: corsOf(props.CorsConfiguration),
+  };
+}
+
+function httpApiEventsOf(fn: ResolvedResource, apiId: string): Record<string, unknown>[] {
+  const events = (fn.properties.Events ?? {}) as Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  return Object.values(events)
+    .filter((event) => event.Type === 'HttpApi' && (event.Properties ?? {}).ApiId === apiId)
+    .map((event) => event.Properties ?? {});
+}
+
+/**
+ * SAM's HttpApi event: no Path and Method is the `$default` route; the method is upper-cased, `any` is ANY;
+ * `Auth.Authorizer` names the authorizer (`NONE` opens the route), else the API's DefaultAuthorizer;
+ * `Auth.AuthorizationScopes` override the authorizer's.
+ */
+function routeOf(fn: ResolvedResource, event: Record<string, unknown>, authorizers: Record<string, JwtAuthorizerSpec>, defaultAuthorizer: string | undefined): HttpRoute {
+  const path = typeof event.Path === 'string' ? event.Path : undefined;
+  const method = typeof event.Method === 'string' ? event.Method.toUpperCase() : 'ANY';
+  const isDefault = path === undefined;
+  const auth = (event.Auth ?? {}) as Record<string, unknown>;
+  const named = typeof auth.Authorizer === 'string' ? auth.Authorizer : defaultAuthorizer;
+  const scopes = Array.isArray(auth.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : named ? authorizers[named]?.scopes ?? [] : [];
+  const resourcePath = isDefault ? '/$default' : path.startsWith('/') ? path : `/${path}`;
+  return {
+    routeKey: isDefault ? '$default' : `${method === 'ANY' ? 'ANY' : method} ${resourcePath}`,
+    resourcePath,
+    method: isDefault ? 'ANY' : method,
+    functionArn: fn.arn,
+    functionLogicalId: fn.logicalId,
+    payloadFormatVersion: String(event.PayloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0',
+    auth: named && named !== 'NONE' ? { authorizer: named, scopes } : undefined,
+    resourceId: '',
+  };
+}
+
+/** JWT (OAuth2) authorizers; SAM lower-cases JwtConfiguration's keys, so `Issuer` and `issuer` both work. */
+function jwtAuthorizersOf(value: unknown): Record<string, JwtAuthorizerSpec> {
+  const out: Record<string, JwtAuthorizerSpec> = {};
+  for (const [name, raw] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (!raw.JwtConfiguration) continue;
+    const jwt = Object.fromEntries(Object.entries(raw.JwtConfiguration as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
+    const audience = jwt.audience === undefined ? [] : ([] as unknown[]).concat(jwt.audience).map(String);
+    const source = String(raw.IdentitySource ?? '$request.header.Authorization');
+    out[name] = {
+      kind: 'jwt',
+      name,
+      issuer: String(jwt.issuer ?? ''),
+      audience,
+      header: /^\$request\.header\.(.+)$/.exec(source)?.[1] ?? 'Authorization',
+      scopes: Array.isArray(raw.AuthorizationScopes) ? raw.AuthorizationScopes.map(String) : undefined,
+    };
+  }
+  return out;
+}
+
+/** SAM's CorsConfiguration: `true` allows every origin; a map gives AllowOrigins, AllowHeaders, … */
+function corsOf(value: unknown): HttpCors | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  const map = value === true ? { AllowOrigins: ['*'], AllowHeaders: ['*'], AllowMethods: ['*'] } : (value as Record<string, unknown>);
+  const list = (key: string) => (Array.isArray(map[key]) ? (map[key] as unknown[]).map(String) : []);
+  return {
+    allowOrigins: list('AllowOrigins'),
+    allowHeaders: list('AllowHeaders'),
+    allowMethods: list('AllowMethods').map((m) => m.toUpperCase()),
+    exposeHeaders: list('ExposeHeaders'),
+    allowCredentials: map.AllowCredentials === true,
+    maxAge: map.MaxAge === undefined ? undefined : Number(map.MaxAge),
+  };
+}
+
+function stringMap(value: unknown): Record<string, string> | null {
+  if (!value || typeof value !== 'object') return null;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
+}
