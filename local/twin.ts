@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FunctionInvoker, LocalCognito, LocalDistribution, LocalGateway } from './contracts';
 import { LOCAL_CREDENTIALS } from './dynamodb/server';
 import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb/supervisor';
-import { createTableFromTemplate } from './dynamodb/tables';
+import { createTableFromTemplate, simpleTableProperties } from './dynamodb/tables';
 import { assertPortFree } from './net';
 import { IdStore } from './template/ids';
 import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type LocalEndpoints, type System } from './template/system';
@@ -312,6 +312,9 @@ async function createTables(system: System, endpoint: string): Promise<void> {
   try {
     for (const table of resourcesOfType(system, 'AWS::DynamoDB::Table')) {
       await createTableFromTemplate(client, table.physicalId, table.properties);
+    }
+    for (const table of resourcesOfType(system, 'AWS::Serverless::SimpleTable')) {
+      await createTableFromTemplate(client, table.physicalId, simpleTableProperties(table.properties));
     }
   } finally {
     client.destroy();

@@ -120,3 +120,19 @@ export async function createTableFromTemplate(
     await enableTimeToLive(client, tableName, ttl.AttributeName);
   }
 }
+
+/**
+ * The `AWS::DynamoDB::Table` Properties SAM writes for an `AWS::Serverless::SimpleTable`
+ * (sam-resource-simpletable): a hash key from `PrimaryKey` (default `id`, `String`), on demand unless
+ * `ProvisionedThroughput` is given; SSESpecification has no local effect.
+ */
+export function simpleTableProperties(properties: Record<string, unknown>): Record<string, unknown> {
+  const key = (properties.PrimaryKey ?? {}) as { Name?: unknown; Type?: unknown };
+  const name = String(key.Name ?? 'id');
+  const type = ({ String: 'S', Number: 'N', Binary: 'B' } as Record<string, string>)[String(key.Type ?? 'String')] ?? 'S';
+  return {
+    AttributeDefinitions: [{ AttributeName: name, AttributeType: type }],
+    KeySchema: [{ AttributeName: name, KeyType: 'HASH' }],
+    ...(properties.ProvisionedThroughput ? { BillingMode: 'PROVISIONED', ProvisionedThroughput: properties.ProvisionedThroughput } : { BillingMode: 'PAY_PER_REQUEST' }),
+  };
+}

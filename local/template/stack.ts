@@ -221,7 +221,8 @@ class StackResolver {
       case 'AWS::Cognito::UserPoolResourceServer': id = String(props().Identifier); break;
       case 'AWS::SSM::Parameter': id = String(props().Name ?? generatedName()); break;
       case 'AWS::Logs::LogGroup': id = String(props().LogGroupName ?? generatedName(512)); break;
-      case 'AWS::DynamoDB::Table': id = String(props().TableName ?? generatedName(255)); break;
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::Serverless::SimpleTable': id = String(props().TableName ?? generatedName(255)); break;
       case 'AWS::Serverless::Function':
       case 'AWS::Lambda::Function': id = String(props().FunctionName ?? generatedName()); break;
       case 'AWS::Serverless::Api':
@@ -254,7 +255,8 @@ class StackResolver {
       case 'AWS::Cognito::UserPoolClient.Name': return String(this.properties(logicalId).ClientName ?? id);
       case 'AWS::Cognito::UserPoolClient.ClientSecret': return ids.get(`${stack}/${logicalId}/ClientSecret`, idFormats.clientSecret);
       case 'AWS::Cognito::UserPoolDomain.CloudFrontDistribution': return `${id}.cloudfront.net`;
-      case 'AWS::DynamoDB::Table.Arn': return arn('dynamodb', `table/${id}`);
+      case 'AWS::DynamoDB::Table.Arn':
+      case 'AWS::Serverless::SimpleTable.Arn': return arn('dynamodb', `table/${id}`);
       case 'AWS::DynamoDB::Table.StreamArn': return arn('dynamodb', `table/${id}/stream/1970-01-01T00:00:00.000`);
       case 'AWS::Serverless::Function.Arn':
       case 'AWS::Lambda::Function.Arn': return arn('lambda', `function:${id}`);

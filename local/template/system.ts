@@ -1,6 +1,7 @@
-import { dirname, resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { IdStore, idFormats } from './ids';
-import { readDeployConfigs, type DeployConfig } from './samconfig';
+import { DEFAULT_TEMPLATES, readDeployConfigs, type DeployConfig } from './samconfig';
 import { resolveStack, TemplateError, type ResolvedResource, type ResolvedStack } from './stack';
 
 /**
@@ -81,6 +82,12 @@ export function loadSystem(options: SystemOptions): System {
     }
     return stack;
   };
+  if (configs.singleStack) {
+    // One template: it is the auth stack and the only API stack at once (sam init's default stack name).
+    const found = DEFAULT_TEMPLATES.find((name) => existsSync(join(configDir, name))) ?? DEFAULT_TEMPLATES[0]!;
+    const stack = resolve(configs.api, options.apiStackName ?? configs.api.stackName ?? 'sam-app', found, { ...options.authParameters, ...options.apiParameters });
+    return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth: stack, api: stack, apis: [stack], stacks: [stack], ssm, exports, ids };
+  }
   const auth = resolve(configs.auth, options.authStackName ?? configs.auth.stackName ?? 'links-auth', AUTH_TEMPLATE, options.authParameters);
   const apis = configs.apis.map((config, index) => {
     const fallbackName = index === 0 ? 'links-api' : `links-${config.configEnv}`;

@@ -128,7 +128,7 @@ describe('npm start', () => {
       const run = runCli(['--api-port', String(port), '--local-dir', localDir, '--fresh']);
       expect(await run.exited).toBe(1);
       const lines = run.output().trim().split('\n');
-      expect(lines[lines.length - 1]).toBe(`npm start: Port ${port} (API Gateway, api) is already in use: stop what holds it or choose another port.`);
+      expect(lines[lines.length - 1]).toBe(`npm start: Port ${port} (API Gateway, api/LinksApi) is already in use: stop what holds it or choose another port.`);
     } finally {
       blocker.close();
     }

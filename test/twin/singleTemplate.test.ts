@@ -1,0 +1,52 @@
+/**
+ * SAM's usual layout, one template.yaml and the `default` config env (test/fixtures/single-template). The one
+ * stack is the auth stack and the API stack at once. Its HTTP API's JWT authorizer trusts the stack's own pool
+ * (`Issuer: !GetAtt UserPool.ProviderURL`). Its SimpleTable is created in DynamoDB Local. Its plain JavaScript
+ * function stores notes there through the AWS SDK, with real tokens, over HTTP.
+ */
+import { join } from 'node:path';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { loadSystem } from '../../local/template/system';
+import type { Twin } from '../../local/twin';
+import { http, PASSWORD, startTestTwin } from '../support/twin';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'single-template');
+
+let twin: Twin;
+let accessToken: string;
+
+beforeAll(async () => {
+  twin = await startTestTwin({ rootDir: FIXTURE });
+  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const email = 'notes@example.com';
+    const pool = twin.outputs.api.UserPoolId!;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
+    const signIn = await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.api.UserPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    accessToken = signIn.AuthenticationResult!.AccessToken!;
+  } finally {
+    sdk.destroy();
+  }
+});
+afterAll(async () => {
+  await twin?.stop();
+});
+
+test('one stack, named by the default config env, is both the auth and the API stack', () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  expect(system.stacks.map((stack) => [stack.name, stack.configEnv])).toEqual([['notes-app', 'default']]);
+  expect(system.auth).toBe(system.api);
+  expect(twin.outputs.auth).toEqual(twin.outputs.api);
+  expect(twin.outputs.api.ApiUrl).toBe(twin.gateway.url);
+});
+
+test('a note written through the HTTP API is read back by its owner; no token is 401', async () => {
+  const api = twin.outputs.api.ApiUrl!;
+  const created = await http(`${api}/notes`, { method: 'POST', headers: { authorization: accessToken, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hello' }) });
+  expect(created.status).toBe(201);
+  const { id } = created.body as { id: string };
+  const read = await http(`${api}/notes/${id}`, { headers: { authorization: `Bearer ${accessToken}` } });
+  expect(read).toMatchObject({ status: 200, body: { id, text: 'hello' } });
+  expect((await http(`${api}/notes/${id}`)).status).toBe(401);
+});
