@@ -7,6 +7,7 @@ import { LOCAL_CREDENTIALS } from './dynamodb/server';
 import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb/supervisor';
 import { createTableFromTemplate, simpleTableProperties } from './dynamodb/tables';
 import { assertPortFree } from './net';
+import { startUnsupportedServices } from './unsupported-services';
 import { IdStore } from './template/ids';
 import { clientSecretOf, loadSystem, localizeOutputs, resourcesOfType, type LocalEndpoints, type System } from './template/system';
 import { functionSpecsOf } from './lambda/function-spec';
@@ -159,21 +160,21 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     // Bundles and Cognito's outbox: under the state directory, or a per-twin scratch directory laid out alike.
     const workDir = options.stateDir ?? scratchDir(rootDir, stoppers);
     const buildDir = join(workDir, 'build');
-    const invoker = createFunctionInvoker({
-      system,
-      buildDir,
-      log,
-      concurrency: options.functionConcurrency,
-      baseEnvironment: {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_SESSION_TOKEN: 'local',
-        // No POWERTOOLS_DEV: one JSON line per entry, as in CloudWatch; the console's log format prints it (lambda/log-format.ts).
-        // Functions run on nodejs24.x in AWS; the SDK's Node-20 notice is noise for local runs only.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    });
+    const unsupported = await startUnsupportedServices({ host, allowedHosts: options.allowedHosts, log });
+    stoppers.push(() => unsupported.stop());
+    // Shared with every execution environment started from now on (Cognito's endpoint is added once it listens).
+    const baseEnvironment: Record<string, string> = {
+      // Every AWS service the twin does not emulate: a clear local error instead of real AWS (unsupported-services.ts).
+      AWS_ENDPOINT_URL: unsupported.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: 'local',
+      // No POWERTOOLS_DEV: one JSON line per entry, as in CloudWatch; the console's log format prints it (lambda/log-format.ts).
+      // Functions run on nodejs24.x in AWS; the SDK's Node-20 notice is noise for local runs only.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const invoker = createFunctionInvoker({ system, buildDir, log, concurrency: options.functionConcurrency, baseEnvironment });
     stoppers.push(() => invoker.stop());
 
     const cognito = await startCognito({
@@ -188,6 +189,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       clock: options.clock,
     });
     stoppers.push(() => cognito.stop());
+    // A function's Cognito calls (AdminGetUser, GetUser, …) reach the local Cognito, as its DynamoDB calls reach DynamoDB Local.
+    baseEnvironment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.url;
 
     const gateways: Record<string, LocalGateway> = {};
     const restApiGateways: LocalGateway[] = [];

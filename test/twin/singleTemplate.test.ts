@@ -50,3 +50,12 @@ test('a note written through the HTTP API is read back by its owner; no token is
   expect(read).toMatchObject({ status: 200, body: { id, text: 'hello' } });
   expect((await http(`${api}/notes/${id}`)).status).toBe(401);
 });
+
+test("a function's Cognito calls reach the local Cognito; a service the twin lacks is a clear error, not real AWS", async () => {
+  const reply = await http(`${twin.outputs.api.ApiUrl!}/whoami`, { headers: { authorization: accessToken } });
+  expect(reply.status).toBe(200);
+  expect(reply.body).toEqual({
+    email: 'notes@example.com',
+    firehoseError: { name: 'LocalTwinUnsupportedService', message: expect.stringContaining('The local twin does not emulate firehose') },
+  });
+});
