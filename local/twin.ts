@@ -131,6 +131,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     if (apiPort) await assertPortFree(apiPort, `API Gateway, ${restApis[index]!.stack.configEnv}/${restApis[index]!.logicalId}`);
   }
   if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
+  // What the templates use that the twin does not emulate: said once, with what it stands in for.
+  for (const stack of system.stacks) for (const line of stack.unresolved) log(`[template] ${stack.name}: ${line}`);
   const mismatch = runtimeMismatch(system);
   if (mismatch) log(mismatch);
   const stoppers: (() => Promise<void>)[] = [];

@@ -33,7 +33,28 @@ export interface ResolvedStack {
   exports: Record<string, string>;
   /** Export names this stack imports: CloudFormation refuses to delete (or change) an export in use. */
   imports: string[];
+  /**
+   * What the twin could not resolve and stood in for, one line each (an attribute of a resource it does not
+   * emulate, the properties of such a resource that need something unknown): said once at start-up.
+   */
+  unresolved: string[];
 }
+
+/** What a value the twin cannot know resolves to: recognisable in a function's environment or an output. */
+export function unresolvedValue(what: string): string {
+  return `local-unresolved:${what}`;
+}
+
+/**
+ * Resource types whose properties the twin reads to run the system: their errors stop start-up. Any other
+ * resource's properties are resolved when asked for; if that fails, the resource is reported and kept with none.
+ */
+const EMULATED_TYPES = new Set([
+  'AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi',
+  'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolResourceServer',
+  'AWS::Cognito::UserPoolUser', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolUserToGroupAttachment',
+  'AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable', 'AWS::SSM::Parameter', 'AWS::CloudFront::Distribution',
+]);
 
 export interface StackInput {
   name: string;
@@ -74,6 +95,7 @@ class StackResolver {
   private readonly resolvedProperties: Record<string, Record<string, unknown>> = {};
   private readonly resolving = new Set<string>();
   private readonly imports = new Set<string>();
+  private readonly unresolved = new Set<string>();
   private readonly stackId: string;
 
   constructor(private readonly template: Template, private readonly input: StackInput) {
@@ -90,7 +112,7 @@ class StackResolver {
       resources[logicalId] = {
         logicalId,
         type: resource.Type,
-        properties: this.properties(logicalId),
+        properties: EMULATED_TYPES.has(resource.Type) ? this.properties(logicalId) : this.tolerantly(`${logicalId} (${resource.Type}) Properties`, () => this.properties(logicalId), {}),
         metadata: (resource.Metadata ?? {}) as Record<string, unknown>,
         physicalId: this.physicalId(logicalId),
         arn: this.attribute(logicalId, 'Arn', logicalId),
@@ -102,6 +124,7 @@ class StackResolver {
     for (const [name, output] of Object.entries(this.template.Outputs ?? {})) {
       const condition = (output as { Condition?: string }).Condition;
       if (condition && !this.condition(condition)) continue;
+      // Outputs stay strict: the banner, Postman and the token CLI read them, and a wrong stack name must say so.
       outputs[name] = String(this.value(output.Value, `Outputs.${name}`));
       const exported = (output as { Export?: { Name?: unknown } }).Export?.Name;
       if (exported !== undefined) exports[String(this.value(exported, `Outputs.${name}.Export.Name`))] = outputs[name];
@@ -124,7 +147,19 @@ class StackResolver {
       ssmParameters,
       exports,
       imports: [...this.imports],
+      unresolved: [...this.unresolved],
     };
+  }
+
+  /** `resolve()`, or `fallback` and a line in `unresolved` when it fails for lack of something the twin does not know. */
+  private tolerantly<T>(what: string, resolve: () => T, fallback: T): T {
+    try {
+      return resolve();
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      this.unresolved.add(`${what}: ${error.message.replace(`${this.input.name}: `, '')}`);
+      return fallback;
+    }
   }
 
   // ---------- parameters and conditions ----------
@@ -195,12 +230,16 @@ class StackResolver {
     if (cached) return cached;
     if (this.resolving.has(logicalId)) throw new TemplateError(`${this.input.name}: circular reference through ${logicalId}`);
     this.resolving.add(logicalId);
-    const resource = this.resource(logicalId, logicalId);
-    const globalsKey = SERVERLESS_GLOBALS[resource.Type];
-    const globals = globalsKey ? this.template.Globals?.[globalsKey] : undefined;
-    const raw = globals ? mergeGlobals(globals, resource.Properties ?? {}) : resource.Properties ?? {};
-    const value = this.value(raw, `Resources.${logicalId}.Properties`) as Record<string, unknown>;
-    this.resolving.delete(logicalId);
+    let value: Record<string, unknown>;
+    try {
+      const resource = this.resource(logicalId, logicalId);
+      const globalsKey = SERVERLESS_GLOBALS[resource.Type];
+      const globals = globalsKey ? this.template.Globals?.[globalsKey] : undefined;
+      const raw = globals ? mergeGlobals(globals, resource.Properties ?? {}) : resource.Properties ?? {};
+      value = this.value(raw, `Resources.${logicalId}.Properties`) as Record<string, unknown>;
+    } finally {
+      this.resolving.delete(logicalId);
+    }
     this.resolvedProperties[logicalId] = value ?? {};
     return value ?? {};
   }
@@ -230,12 +269,21 @@ class StackResolver {
       case 'AWS::Serverless::HttpApi':
       case 'AWS::ApiGatewayV2::Api': id = ids.get(`${key}/ApiId`, idFormats.restApiId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
+      // Ref of a bucket is its name (lower case, as S3 requires); of a queue its URL; of a topic its ARN.
+      case 'AWS::S3::Bucket': id = String(props().BucketName ?? generatedName(63).toLowerCase()); break;
+      case 'AWS::SQS::Queue': id = `https://sqs.${region}.amazonaws.com/${this.input.accountId}/${String(props().QueueName ?? generatedName(80))}`; break;
+      case 'AWS::SNS::Topic': id = `arn:aws:sns:${region}:${this.input.accountId}:${String(props().TopicName ?? generatedName(256))}`; break;
       case 'AWS::CloudFront::CachePolicy':
       case 'AWS::CloudFront::OriginRequestPolicy': id = ids.get(`${key}/PolicyId`, idFormats.uuid); break;
       default: id = generatedName();
     }
     this.physicalIds[logicalId] = id;
     return id;
+  }
+
+  private queueName(logicalId: string): string {
+    const url = this.physicalId(logicalId);
+    return url.slice(url.lastIndexOf('/') + 1);
   }
 
   private attribute(logicalId: string, attribute: string, where: string): string {
@@ -273,9 +321,23 @@ class StackResolver {
       case 'AWS::CloudFront::Distribution.DomainName': return distributionDomainName(ids, stack, logicalId);
       case 'AWS::CloudFront::CachePolicy.Id':
       case 'AWS::CloudFront::OriginRequestPolicy.Id': return id;
-      default:
+      // Services the twin does not emulate, with the values AWS gives (each type's "Return values" in the
+      // CloudFormation reference), so a function's environment or an output still reads right.
+      case 'AWS::S3::Bucket.Arn': return `arn:aws:s3:::${id}`;
+      case 'AWS::S3::Bucket.DomainName': return `${id}.s3.amazonaws.com`;
+      case 'AWS::S3::Bucket.RegionalDomainName': return `${id}.s3.${region}.amazonaws.com`;
+      case 'AWS::S3::Bucket.WebsiteURL': return `http://${id}.s3-website-${region}.amazonaws.com`;
+      case 'AWS::SQS::Queue.Arn': return arn('sqs', this.queueName(logicalId));
+      case 'AWS::SQS::Queue.QueueName': return this.queueName(logicalId);
+      case 'AWS::SQS::Queue.QueueUrl': return id;
+      case 'AWS::SNS::Topic.TopicArn': return id;
+      case 'AWS::SNS::Topic.TopicName': return id.slice(id.lastIndexOf(':') + 1);
+      default: {
         if (attribute === 'Arn') return arn(resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown', id);
-        throw new TemplateError(`${this.input.name}: ${where}: Fn::GetAtt ${logicalId}.${attribute} is not supported locally`);
+        // Not known locally: reported once, and a recognisable stand-in instead of stopping start-up.
+        this.unresolved.add(`${where}: Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not emulated locally; it resolves to ${unresolvedValue(`${logicalId}.${attribute}`)}`);
+        return unresolvedValue(`${logicalId}.${attribute}`);
+      }
     }
   }
 

@@ -2,7 +2,7 @@
  * The template resolver the twin runs on: samconfig overrides, parameter rules, conditions, intrinsics,
  * the SSM hand-off between stacks, SAM Globals, stable ids, and localising AWS URLs.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdStore } from '../../local/template/ids';
@@ -122,5 +122,80 @@ describe('template resolver', () => {
     expect(localizeUrl(system.api.outputs.ApiUrl!, system, endpoints)).toBe('http://127.0.0.1:3000/v1/');
     expect(localizeUrl('https://example.com/x', system, endpoints)).toBe('https://example.com/x');
     expect(localizeUrl('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', system, endpoints)).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc');
+  });
+});
+
+describe('resources the twin does not emulate (lazy resolution)', () => {
+  const TEMPLATE = `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: jobs
+  Search:
+    Type: AWS::OpenSearchServerless::Collection
+    Properties:
+      Name: search
+  Shared:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: { ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/shared, SemanticVersion: 1.0.0 }
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmActions: [!ImportValue some-other-stack-TopicArn]
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      CodeUri: src/
+      Environment:
+        Variables:
+          BUCKET: !Ref Uploads
+          BUCKET_DOMAIN: !GetAtt Uploads.RegionalDomainName
+          QUEUE_URL: !Ref Jobs
+          QUEUE_ARN: !GetAtt Jobs.Arn
+          SEARCH_ENDPOINT: !GetAtt Search.CollectionEndpoint
+Outputs:
+  SharedOutput:
+    Value: !GetAtt Shared.Outputs.TopicArn
+`;
+  test('start-up goes on: AWS-shaped values where AWS documents them, a recognisable stand-in and one line otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazy-'));
+    try {
+      writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
+      writeFileSync(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.deploy.parameters]\nstack_name = "lazy"\n');
+      const { api } = loadSystem({ rootDir: dir });
+      const env = (api.resources.Worker!.properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env.BUCKET).toMatch(/^lazy-uploads-[a-z0-9]+$/);
+      expect(env.BUCKET_DOMAIN).toBe(`${env.BUCKET}.s3.us-east-1.amazonaws.com`);
+      expect(env.QUEUE_URL).toBe('https://sqs.us-east-1.amazonaws.com/000000000000/jobs');
+      expect(env.QUEUE_ARN).toBe('arn:aws:sqs:us-east-1:000000000000:jobs');
+      expect(env.SEARCH_ENDPOINT).toBe('local-unresolved:Search.CollectionEndpoint');
+      expect(api.outputs.SharedOutput).toBe('local-unresolved:Shared.Outputs.TopicArn');
+      expect(api.resources.Alarm!.properties).toEqual({});
+      expect(api.unresolved).toEqual([
+        expect.stringMatching(/^Alarm \(AWS::CloudWatch::Alarm\) Properties: .*No export named some-other-stack-TopicArn/),
+        expect.stringContaining('Fn::GetAtt Search.CollectionEndpoint (AWS::OpenSearchServerless::Collection) is not emulated locally'),
+        expect.stringContaining('Fn::GetAtt Shared.Outputs.TopicArn (AWS::Serverless::Application) is not emulated locally'),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('what the running system needs still stops start-up: a function (or an output) reading a missing export', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazy-'));
+    try {
+      writeFileSync(join(dir, 'template.yaml'), TEMPLATE.replace('SEARCH_ENDPOINT: !GetAtt Search.CollectionEndpoint', 'TOPIC: !ImportValue nowhere-export'));
+      expect(() => loadSystem({ rootDir: dir })).toThrow(/No export named nowhere-export/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
