@@ -26,6 +26,24 @@ export interface ResourceServerConfig {
   scopeDetails: { ScopeName: string; ScopeDescription: string }[];
 }
 
+/** An `AWS::Cognito::UserPoolGroup`. */
+export interface GroupConfig {
+  name: string;
+  description?: string;
+  /** Lower wins: the group whose role is `cognito:preferred_role`, and the order of `cognito:groups`. */
+  precedence?: number;
+  roleArn?: string;
+}
+
+/** An `AWS::Cognito::UserPoolUser`, created as CloudFormation creates it (AdminCreateUser), with its group attachments. */
+export interface TemplateUserConfig {
+  logicalId: string;
+  username: string;
+  attributes: { Name: string; Value: string }[];
+  messageAction?: 'SUPPRESS' | 'RESEND';
+  desiredDeliveryMediums?: ('EMAIL' | 'SMS')[];
+}
+
 export interface ClientConfig {
   clientId: string;
   clientName: string;
@@ -64,6 +82,11 @@ export interface PoolConfig {
   preSignUpArn?: string;
   clients: ClientConfig[];
   resourceServers: ResourceServerConfig[];
+  groups: GroupConfig[];
+  /** Users the templates declare, created at start when missing. */
+  templateUsers: TemplateUserConfig[];
+  /** `AWS::Cognito::UserPoolUserToGroupAttachment`s: username → groups, applied at start. */
+  templateMemberships: { username: string; group: string }[];
 }
 
 export interface CognitoConfig {
@@ -91,6 +114,29 @@ export function cognitoConfig(system: System): CognitoConfig {
       );
     }
     pool?.resourceServers.push(server);
+  }
+  for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolGroup')) {
+    const p = resource.properties;
+    pools.get(String(p.UserPoolId))?.groups.push({
+      name: resource.physicalId,
+      ...(p.Description !== undefined ? { description: String(p.Description) } : {}),
+      ...(p.Precedence !== undefined ? { precedence: num(p.Precedence, 0) } : {}),
+      ...(p.RoleArn !== undefined ? { roleArn: String(p.RoleArn) } : {}),
+    });
+  }
+  for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolUser')) {
+    const p = resource.properties;
+    pools.get(String(p.UserPoolId))?.templateUsers.push({
+      logicalId: resource.logicalId,
+      username: resource.physicalId,
+      attributes: (Array.isArray(p.UserAttributes) ? p.UserAttributes : []).map((a) => ({ Name: String(record(a).Name), Value: String(record(a).Value) })),
+      ...(p.MessageAction === 'SUPPRESS' || p.MessageAction === 'RESEND' ? { messageAction: p.MessageAction } : {}),
+      ...(Array.isArray(p.DesiredDeliveryMediums) ? { desiredDeliveryMediums: p.DesiredDeliveryMediums.map(String) as ('EMAIL' | 'SMS')[] } : {}),
+    });
+  }
+  for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolUserToGroupAttachment')) {
+    const p = resource.properties;
+    pools.get(String(p.UserPoolId))?.templateMemberships.push({ username: String(p.Username), group: String(p.GroupName) });
   }
   for (const resource of resourcesOfType(system, 'AWS::Cognito::UserPoolClient')) {
     const client = clientConfig(system, resource);
@@ -128,6 +174,9 @@ function poolConfig(system: System, resource: ResolvedResource): PoolConfig {
     preSignUpArn: typeof lambdaConfig.PreSignUp === 'string' ? lambdaConfig.PreSignUp : undefined,
     clients: [],
     resourceServers: [],
+    groups: [],
+    templateUsers: [],
+    templateMemberships: [],
   };
 }
 

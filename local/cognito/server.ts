@@ -17,6 +17,7 @@ import type { Services } from './services';
 import { Sessions } from './sessions';
 import { Store } from './store';
 import { targets } from './targets';
+import { applyTemplateUsers } from './template-users';
 import { loadOrCreateKeys, type PoolKeys } from './tokens';
 import { wellKnown } from './wellKnown';
 
@@ -59,6 +60,7 @@ export async function startCognito(options: LocalCognitoOptions): Promise<LocalC
     outbox: createOutbox(options.outboxDir),
     issuerFor: (poolId) => `${url}/${poolId}`,
   };
+  await applyTemplateUsers(services);
   const allowedHosts = servedHosts(options);
   const server = createServer((request, response) => {
     if (refuseForeignHost(request, response, allowedHosts)) return;

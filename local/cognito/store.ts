@@ -70,6 +70,8 @@ const userRecord = z.object({
   failedSignIns: z.object({ count: z.number(), lastFailureAt: z.number(), lockedUntil: z.number().optional() }).optional(),
   /** A changed email's pending verification code (UpdateUserAttributes → VerifyUserAttribute). */
   attributeVerification: z.object({ attribute: z.string(), codeHash: z.string(), expiresAt: z.number() }).optional(),
+  /** Names of the pool's groups the user is in (AdminAddUserToGroup, or the templates' attachments). */
+  groups: z.array(z.string()).optional(),
   /** The pending ForgotPassword code: valid an hour, a few wrong tries (ConfirmForgotPassword). */
   passwordReset: z.object({ codeHash: z.string(), expiresAt: z.number(), failures: z.number() }).optional(),
 });

@@ -76,6 +76,26 @@ export interface UserTokenContext {
   now: number;
   /** The hosted login's `nonce`, echoed in the ID token of the code exchange. */
   nonce?: string;
+  /** The user's groups, by precedence (lowest first), then name. */
+  groups?: { name: string; precedence?: number; roleArn?: string }[];
+}
+
+/**
+ * `cognito:groups` in both tokens for a user in any group ("Adding groups to a user pool", Cognito developer
+ * guide; aws-api-shapes.md §5). The ID token also has `cognito:roles` and `cognito:preferred_role` (the role of
+ * the group with the lowest precedence) when the groups have IAM roles.
+ */
+function groupClaims(c: UserTokenContext, token: 'access' | 'id'): JWTPayload {
+  const groups = c.groups ?? [];
+  if (groups.length === 0) return {};
+  const claims: JWTPayload = { 'cognito:groups': groups.map((g) => g.name) };
+  const withRoles = groups.filter((g) => g.roleArn !== undefined);
+  if (token === 'id' && withRoles.length > 0) {
+    claims['cognito:roles'] = [...new Set(withRoles.map((g) => g.roleArn!))];
+    const preferred = withRoles.filter((g) => g.precedence !== undefined).sort((a, b) => a.precedence! - b.precedence!)[0];
+    if (preferred) claims['cognito:preferred_role'] = preferred.roleArn;
+  }
+  return claims;
 }
 
 /** A user's access token, with AWS's claims (no aud; scope is space-separated). */
@@ -83,6 +103,7 @@ export function userAccessClaims(c: UserTokenContext, validitySeconds: number, j
   const iat = epochSeconds(c.now);
   return {
     sub: c.attributes.sub,
+    ...groupClaims(c, 'access'),
     iss: c.issuer,
     client_id: c.clientId,
     origin_jti: c.originJti,
@@ -102,6 +123,7 @@ export function idClaims(c: UserTokenContext, validitySeconds: number, jti: stri
   const iat = epochSeconds(c.now);
   return {
     sub: c.attributes.sub,
+    ...groupClaims(c, 'id'),
     ...(c.attributes.email_verified !== undefined ? { email_verified: c.attributes.email_verified === 'true' } : {}),
     iss: c.issuer,
     'cognito:username': c.username,

@@ -258,6 +258,9 @@ class StackResolver {
       case 'AWS::Cognito::UserPoolClient': id = ids.get(`${key}/ClientId`, idFormats.clientId); break;
       case 'AWS::Cognito::UserPoolDomain': id = String(props().Domain); break;
       case 'AWS::Cognito::UserPoolResourceServer': id = String(props().Identifier); break;
+      // Ref of a group is its GroupName, of a template user its Username (CloudFormation generates either if absent).
+      case 'AWS::Cognito::UserPoolGroup': id = String(props().GroupName ?? generatedName(128)); break;
+      case 'AWS::Cognito::UserPoolUser': id = String(props().Username ?? ids.get(`${key}/Username`, idFormats.uuid)); break;
       case 'AWS::SSM::Parameter': id = String(props().Name ?? generatedName()); break;
       case 'AWS::Logs::LogGroup': id = String(props().LogGroupName ?? generatedName(512)); break;
       case 'AWS::DynamoDB::Table':

@@ -7,7 +7,18 @@
  * shared/reference/aws-api-shapes.md §4.
  */
 import { join } from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  GetGroupCommand,
+  InitiateAuthCommand,
+  ListGroupsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, PASSWORD, startTestTwin } from '../support/twin';
@@ -55,7 +66,7 @@ test('the Cognito authorizer from Globals guards its routes: an ID token gets in
   const base = twin.outputs.api.ApiUrl!;
   const allowed = await http(`${base}hello/ada`, { headers: { authorization: idToken } });
   expect(allowed.status).toBe(200);
-  expect(allowed.body).toEqual({ resource: '/hello/{name}', stage: 'Prod', name: 'ada', email: EMAIL });
+  expect(allowed.body).toEqual({ resource: '/hello/{name}', stage: 'Prod', name: 'ada', email: EMAIL, groups: null });
   const refused = await http(`${base}hello/ada`);
   expect(refused.status).toBe(401);
   expect(refused.body).toEqual({ message: 'Unauthorized' });
@@ -81,4 +92,58 @@ samTest('the real SAM transform makes the same implicit API of the fixture', asy
   expect(body.paths['/hello/{name}']!.get!.security).toEqual([{ PoolAuthorizer: [] }]);
   expect(body.paths['/public']!.get!.security ?? [{ NONE: [] }]).toEqual([{ NONE: [] }]);
   expect(body.securityDefinitions.PoolAuthorizer).toMatchObject({ 'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [system.auth.resources.Pool!.arn] } });
+});
+
+describe('groups and users declared in the template (UserPoolGroup, UserPoolUser, UserPoolUserToGroupAttachment)', () => {
+  const sdk = () => new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+  test('the groups are listed; an unknown one is ResourceNotFoundException "Group not found."', async () => {
+    const client = sdk();
+    try {
+      const pool = twin.outputs.auth.UserPoolId!;
+      const { Groups } = await client.send(new ListGroupsCommand({ UserPoolId: pool }));
+      expect(Groups?.map((g) => [g.GroupName, g.Precedence])).toEqual([['admins', 1], ['editors', 5]]);
+      await expect(client.send(new GetGroupCommand({ UserPoolId: pool, GroupName: 'nobody' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', message: 'Group not found.' });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test("the template's user exists (FORCE_CHANGE_PASSWORD); its tokens carry its groups, and the authorizer hands them on", async () => {
+    const client = sdk();
+    try {
+      const pool = twin.outputs.auth.UserPoolId!;
+      const seeded = await client.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'seeded@example.com' }));
+      expect(seeded.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+      await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: 'seeded@example.com', Password: PASSWORD, Permanent: true }));
+      const tokens = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'seeded@example.com', PASSWORD } }))).AuthenticationResult!;
+      // By precedence; the ID token also names the roles and the preferred (lowest precedence) one.
+      expect(payload(tokens.IdToken!)).toMatchObject({ 'cognito:groups': ['admins', 'editors'], 'cognito:roles': ['arn:aws:iam::000000000000:role/admins'], 'cognito:preferred_role': 'arn:aws:iam::000000000000:role/admins' });
+      expect(payload(tokens.AccessToken!)['cognito:groups']).toEqual(['admins', 'editors']);
+      expect(payload(tokens.AccessToken!)).not.toHaveProperty('cognito:roles');
+      const reply = await http(`${twin.outputs.api.ApiUrl!}hello/seed`, { headers: { authorization: tokens.IdToken! } });
+      // A REST API's Cognito authorizer joins list claims with commas (claims.ts).
+      expect(reply.body).toMatchObject({ groups: 'admins,editors' });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('AdminAddUserToGroup / AdminListGroupsForUser / AdminRemoveUserFromGroup change the next tokens', async () => {
+    const client = sdk();
+    try {
+      const pool = twin.outputs.auth.UserPoolId!;
+      const signIn = async () => payload((await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!.IdToken!);
+      expect(await signIn()).not.toHaveProperty('cognito:groups');
+      await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: EMAIL, GroupName: 'editors' }));
+      expect((await client.send(new AdminListGroupsForUserCommand({ UserPoolId: pool, Username: EMAIL }))).Groups?.map((g) => g.GroupName)).toEqual(['editors']);
+      expect((await signIn())['cognito:groups']).toEqual(['editors']);
+      await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: EMAIL, GroupName: 'editors' }));
+      expect(await signIn()).not.toHaveProperty('cognito:groups');
+      await expect(client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: EMAIL, GroupName: 'nobody' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    } finally {
+      client.destroy();
+    }
+  });
 });

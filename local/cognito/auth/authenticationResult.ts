@@ -1,4 +1,5 @@
 import type { ClientConfig, PoolConfig } from '../config';
+import { groupsOf } from '../groups';
 import { opaqueToken, sha256, uuid } from '../crypto';
 import { keysOf, stateOf, type Services } from '../services';
 import type { PoolState, RefreshRecord, UserRecord } from '../store';
@@ -60,6 +61,7 @@ async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfi
     scope: record.scope,
     now: s.clock(),
     nonce,
+    groups: groupsOf(pool, user),
   };
   const [AccessToken, IdToken] = await Promise.all([
     sign(keys.access, userAccessClaims(context, client.accessTokenSeconds, uuid())),

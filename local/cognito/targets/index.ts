@@ -1,3 +1,4 @@
+import { adminAddUserToGroup } from './adminAddUserToGroup';
 import { adminConfirmSignUp } from './adminConfirmSignUp';
 import { adminCreateUser } from './adminCreateUser';
 import { adminDeleteUser } from './adminDeleteUser';
@@ -5,6 +6,8 @@ import { adminDisableUser } from './adminDisableUser';
 import { adminEnableUser } from './adminEnableUser';
 import { adminGetUser } from './adminGetUser';
 import { adminInitiateAuth } from './adminInitiateAuth';
+import { adminListGroupsForUser } from './adminListGroupsForUser';
+import { adminRemoveUserFromGroup } from './adminRemoveUserFromGroup';
 import { adminResetUserPassword } from './adminResetUserPassword';
 import { adminSetUserPassword } from './adminSetUserPassword';
 import { adminUpdateUserAttributes } from './adminUpdateUserAttributes';
@@ -17,10 +20,12 @@ import { describeResourceServer } from './describeResourceServer';
 import { describeUserPool } from './describeUserPool';
 import { describeUserPoolClient } from './describeUserPoolClient';
 import { forgotPassword } from './forgotPassword';
+import { getGroup } from './getGroup';
 import { getTokensFromRefreshToken } from './getTokensFromRefreshToken';
 import { getUser } from './getUser';
 import { globalSignOut } from './globalSignOut';
 import { initiateAuth } from './initiateAuth';
+import { listGroups } from './listGroups';
 import { listResourceServers } from './listResourceServers';
 import { listUserPoolClients } from './listUserPoolClients';
 import { listUsers } from './listUsers';
@@ -34,6 +39,7 @@ import type { Target } from './target';
 
 /** The emulated operations, by their X-Amz-Target name (AWSCognitoIdentityProviderService.<name>). */
 export const targets: Readonly<Record<string, Target>> = {
+  AdminAddUserToGroup: adminAddUserToGroup,
   AdminConfirmSignUp: adminConfirmSignUp,
   AdminCreateUser: adminCreateUser,
   AdminDeleteUser: adminDeleteUser,
@@ -41,6 +47,8 @@ export const targets: Readonly<Record<string, Target>> = {
   AdminEnableUser: adminEnableUser,
   AdminGetUser: adminGetUser,
   AdminInitiateAuth: adminInitiateAuth,
+  AdminListGroupsForUser: adminListGroupsForUser,
+  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
   AdminResetUserPassword: adminResetUserPassword,
   AdminSetUserPassword: adminSetUserPassword,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
@@ -53,10 +61,12 @@ export const targets: Readonly<Record<string, Target>> = {
   DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
   ForgotPassword: forgotPassword,
+  GetGroup: getGroup,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,
+  ListGroups: listGroups,
   ListResourceServers: listResourceServers,
   ListUserPoolClients: listUserPoolClients,
   ListUsers: listUsers,
