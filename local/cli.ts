@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTwin, type Twin } from './twin';
 import { writeLocalEnvironment } from '../postman/environment';
+import { resourcesOfType } from './template/system';
 import { createLogSink } from './lambda/log-sink';
 import { LOG_FORMATS, type LogFormat } from './lambda/log-format';
 
@@ -118,7 +119,56 @@ function dynamoExposure(twin: Twin): string {
   return `   (WARNING: listens on every interface and checks no Host: ${dynamo.exposure ?? 'unknown'})`;
 }
 
+/** Whether the templates are this project's (the links API's outputs), which the full banner, Postman and the token CLI speak. */
+function isLinksApi(twin: Twin): boolean {
+  const { auth, api } = twin.outputs;
+  return auth.TokenUrl !== undefined && api.M2MClientId !== undefined && api.UserClientId !== undefined;
+}
+
+/**
+ * The banner for any other templates: every API with its stage URL, each pool's issuer and app clients, the tables,
+ * and every stack's outputs (localized), all read from what the templates declare.
+ */
+function genericBanner(twin: Twin, rootDir: string, outputsFile: string): string {
+  const { local } = twin.outputs;
+  const pools = resourcesOfType(twin.system, 'AWS::Cognito::UserPool');
+  const clients = resourcesOfType(twin.system, 'AWS::Cognito::UserPoolClient');
+  const tables = [...resourcesOfType(twin.system, 'AWS::DynamoDB::Table'), ...resourcesOfType(twin.system, 'AWS::Serverless::SimpleTable')];
+  const firstPool = pools[0]?.physicalId;
+  const firstClient = clients.find((client) => String(client.properties.UserPoolId) === firstPool)?.physicalId;
+  return [
+    '',
+    `Local twin ready in ${(twin.readyMs / 1000).toFixed(1)} s — no AWS account involved.`,
+    '',
+    '  APIs',
+    ...twin.restApis.map((gateway) => `    ${gateway.logicalId.padEnd(24)} ${gateway.stageUrl}`),
+    ...(twin.restApis.length === 0 ? ['    (none in the templates)'] : []),
+    `  Cognito        ${local.CognitoEndpoint}   (aws cognito-idp … --endpoint-url ${local.CognitoEndpoint})`,
+    ...pools.map((pool) => `  User pool      ${pool.physicalId}   issuer ${twin.cognito.issuerFor(pool.physicalId)}`),
+    ...clients.map((client) => `    app client   ${client.physicalId}   ${String(client.properties.ClientName ?? client.logicalId)}${client.properties.GenerateSecret === true ? ' (secret in the outputs file)' : ''}`),
+    `  DynamoDB       ${local.DynamoDbEndpoint}${tables.length > 0 ? `   tables ${tables.map((t) => t.physicalId).join(', ')}` : ''}${dynamoExposure(twin)}`,
+    ...twin.system.stacks.flatMap((stack) => {
+      const outputs = stack === twin.system.auth ? twin.outputs.auth : twin.outputs.apis[stack.configEnv] ?? {};
+      return Object.keys(outputs).length === 0 ? [] : [`  Outputs of ${stack.name}`, ...Object.entries(outputs).map(([key, value]) => `    ${key} = ${value}`)];
+    }),
+    `  Outputs file   ${relative(rootDir, outputsFile)}   (mode 0600: client secrets live there; never printed)`,
+    '',
+    ...(firstPool && firstClient
+      ? [
+          'Create a user and sign in (the client must allow USER_PASSWORD_AUTH; a client with a secret also needs SECRET_HASH):',
+          `  aws cognito-idp admin-create-user --endpoint-url ${local.CognitoEndpoint} --user-pool-id ${firstPool} --username you@example.com --message-action SUPPRESS`,
+          `  aws cognito-idp admin-set-user-password --endpoint-url ${local.CognitoEndpoint} --user-pool-id ${firstPool} --username you@example.com --password 'Passw0rd!x' --permanent`,
+          `  aws cognito-idp initiate-auth --endpoint-url ${local.CognitoEndpoint} --client-id ${firstClient} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=you@example.com,PASSWORD='Passw0rd!x'`,
+          '',
+        ]
+      : []),
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
 function banner(twin: Twin, rootDir: string, outputsFile: string, postmanLine: string): string {
+  if (!isLinksApi(twin)) return genericBanner(twin, rootDir, outputsFile);
   const { auth, api, local } = twin.outputs;
   const outputs = relative(rootDir, outputsFile);
   const localDir = relative(rootDir, dirname(outputsFile));
@@ -209,7 +259,8 @@ async function main(): Promise<number> {
     allowedHosts: [...(values['allowed-host'] ?? []), ...(process.env.TWIN_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)],
     log: (line) => consoleLog.log(line),
   });
-  const postmanLine = writeLocalEnvironment(twin.outputs, rootDir, localDir);
+  // The Postman collection and environment are the links API's: other templates get none.
+  const postmanLine = isLinksApi(twin) ? writeLocalEnvironment(twin.outputs, rootDir, localDir) : '';
   consoleLog.flush();
   console.log(banner(twin, rootDir, outputsFile, postmanLine));
 

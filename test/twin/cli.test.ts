@@ -65,6 +65,27 @@ describe('npm start', () => {
     await assertPortFree(dynamodbPort, 'dynamodb');
   });
 
+  test("other templates (SAM's single-template layout) get a banner of what they declare, and no Postman environment", async () => {
+    const [apiPort, cognitoPort, dynamodbPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'twin-cli-generic-'));
+    const run = runCli(['--config-file', 'test/fixtures/single-template/samconfig.toml', '--fresh', '--local-dir', dir, '--api-port', String(apiPort), '--cognito-port', String(cognitoPort), '--dynamodb-port', String(dynamodbPort), '--web-port', String(webPort)]);
+    try {
+      await waitFor(run, 'Ctrl-C stops everything');
+      const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+      const banner = run.output();
+      expect(banner).toContain(`    NotesApi                 http://127.0.0.1:${apiPort}/`);
+      expect(banner).toContain(`  User pool      ${outputs.api.UserPoolId}   issuer http://127.0.0.1:${cognitoPort}/${outputs.api.UserPoolId}`);
+      expect(banner).toContain(`    ApiUrl = http://127.0.0.1:${apiPort}`);
+      expect(banner).toContain(`--client-id ${outputs.api.UserPoolClientId} --auth-flow USER_PASSWORD_AUTH`);
+      expect(banner).not.toContain('undefined');
+      expect(banner).not.toContain('Postman');
+    } finally {
+      run.child.kill('SIGINT');
+      await run.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a second twin on the same --local-dir (--fresh, other ports) refuses to start while the first runs, and overwrites nothing', async () => {
     const ports = async () => ['--api-port', String(await freePort()), '--cognito-port', String(await freePort()), '--dynamodb-port', String(await freePort())];
     const dir = mkdtempSync(join(tmpdir(), 'twin-cli-two-'));
