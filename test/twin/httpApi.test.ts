@@ -55,12 +55,13 @@ interface Echo {
   isBase64Encoded: boolean;
   stage: string;
   jwt: { claims: Record<string, string>; scopes: string[] | null } | null;
+  lambda: Record<string, unknown> | null;
 }
 
 const get = (url: string, headers: Record<string, string> = {}) => http(url, { headers });
 
 test('both HTTP APIs run on the $default stage, at the root of their own ports; outputs point at them', () => {
-  expect(twin.restApis.map((gateway) => gateway.logicalId).sort()).toEqual(['HttpApi', 'ServerlessHttpApi']);
+  expect(twin.restApis.map((gateway) => gateway.logicalId).sort()).toEqual(['HttpApi', 'LambdaGuardedApi', 'ServerlessHttpApi']);
   const byId = Object.fromEntries(twin.restApis.map((gateway) => [gateway.logicalId, gateway]));
   expect(api).toBe(`${byId.HttpApi!.url}/`);
   expect(implicit).toBe(byId.ServerlessHttpApi!.url);
@@ -159,6 +160,42 @@ describe('routes, the 2.0 event and the result', () => {
   });
 });
 
+describe('Lambda authorizers (a named stage, v1)', () => {
+  const lambdaApi = () => twin.outputs.api.LambdaApiUrl!;
+
+  test('2.0 simple responses: isAuthorized true lets in with the context under authorizer.lambda, false is 403', async () => {
+    const allowed = await get(`${lambdaApi()}guarded`, { authorization: 'let-me-in' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toMatchObject({ rawPath: '/v1/guarded', stage: 'v1', lambda: { user: 'ada', routeKey: 'GET /guarded' } });
+    const refused = await get(`${lambdaApi()}guarded`, { authorization: 'no' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ message: 'Forbidden' });
+  });
+
+  test('no identity source: 401 without a call; the function failing: 500', async () => {
+    const missing = await get(`${lambdaApi()}guarded`);
+    expect(missing.status).toBe(401);
+    expect(missing.body).toEqual({ message: 'Unauthorized' });
+    const failing = await get(`${lambdaApi()}guarded`, { authorization: 'boom' });
+    expect(failing.status).toBe(500);
+    expect(failing.body).toEqual({ message: 'Internal Server Error' });
+  });
+
+  test('ReauthorizeEvery 0 calls every time; the 1.0 IAM-policy authorizer caches its Allow and its Deny', async () => {
+    const calls = async (path: string, token: string) => Number(((await get(`${lambdaApi()}${path}`, { authorization: token })).body as Echo).lambda?.calls);
+    const first = await calls('guarded', 'let-me-in');
+    expect(await calls('guarded', 'let-me-in')).toBeGreaterThan(first);
+    const cached = await calls('policy', 'let-me-in');
+    expect(await calls('policy', 'let-me-in')).toBe(cached);
+    const denied = await get(`${lambdaApi()}policy`, { authorization: 'deny' });
+    expect(denied.status).toBe(403);
+  });
+
+  test('a path outside the named stage is 404', async () => {
+    expect((await get(`${lambdaApi().replace(/v1\/$/, '')}guarded`, { authorization: 'let-me-in' })).status).toBe(404);
+  });
+});
+
 describe('CORS configuration', () => {
   test('the API answers preflights itself (no authorizer): allowed origin gets the headers, another gets none', async () => {
     const preflight = (origin: string) =>
@@ -189,9 +226,9 @@ samTest('the real SAM transform makes the same HTTP APIs of the fixture', async 
   const system = loadSystem({ rootDir: FIXTURE });
   const processed = await translate(system, system.api);
   const apis = Object.entries(processed.Resources).filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Api').map(([id]) => id).sort();
-  expect(apis).toEqual(['HttpApi', 'ServerlessHttpApi']);
+  expect(apis).toEqual(['HttpApi', 'LambdaGuardedApi', 'ServerlessHttpApi']);
   const stages = Object.values(processed.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Stage').map((r) => r.Properties?.StageName);
-  expect(stages).toEqual(['$default', '$default']);
+  expect(stages.sort()).toEqual(['$default', '$default', 'v1']);
   const body = processed.Resources.HttpApi!.Properties!.Body as { components: { securitySchemes: Record<string, Record<string, unknown>> }; paths: Record<string, Record<string, { security?: unknown[]; 'x-amazon-apigateway-integration': { payloadFormatVersion: string } }>> };
   expect(body.components.securitySchemes.PoolJwt).toMatchObject({
     type: 'oauth2',

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayError } from '../gateway-responses';
 
@@ -13,6 +13,8 @@ export interface AuthorizationRequest {
   stageVariables: Record<string, string> | null;
   /** The request's proxy event without an authorizer (what a REQUEST authorizer is sent), built on demand. */
   proxyEvent: () => APIGatewayProxyEvent;
+  /** On an HTTP API: the request's payload 2.0 event without an authorizer, built on demand. */
+  httpEvent?: () => APIGatewayProxyEventV2;
 }
 
 export type Authorization =

@@ -1,4 +1,5 @@
 import type { ResolvedResource, ResolvedStack } from '../../template/stack';
+import type { IdentitySource } from '../api-model';
 
 /**
  * An `AWS::Serverless::HttpApi` as the local gateway serves it, read the way SAM translates it
@@ -14,9 +15,27 @@ export interface HttpApiModel {
   routes: HttpRoute[];
   /** The `$default` route, if a function's HttpApi event has no Path/Method. */
   defaultRoute: HttpRoute | undefined;
-  authorizers: Record<string, JwtAuthorizerSpec>;
+  authorizers: Record<string, HttpAuthorizerSpec>;
   cors: HttpCors | undefined;
 }
+
+/**
+ * `Auth.Authorizers.<name>` with `FunctionArn` (SAM's LambdaAuthorizer for HTTP APIs,
+ * sam-property-httpapi-lambdaauthorizer): payload 1.0 or 2.0, simple responses or IAM policies.
+ */
+export interface HttpLambdaAuthorizerSpec {
+  kind: 'lambda';
+  name: string;
+  functionArn: string;
+  payloadFormatVersion: '1.0' | '2.0';
+  simpleResponses: boolean;
+  /** Every one must be present and non-empty, or 401 without a call; none: the function is always called. */
+  identitySources: IdentitySource[];
+  /** `Identity.ReauthorizeEvery` (default 300 s here; AWS's own default is not documented), 0 = no cache. */
+  ttlSeconds: number;
+}
+
+export type HttpAuthorizerSpec = JwtAuthorizerSpec | HttpLambdaAuthorizerSpec;
 
 export interface HttpRoute {
   /** `GET /items/{id}`, or `$default`. */
@@ -65,7 +84,7 @@ export function httpApiModelOf(stack: ResolvedStack, logicalId: string): HttpApi
   if (!api || api.type !== 'AWS::Serverless::HttpApi') throw new Error(`The ${stack.name} stack has no AWS::Serverless::HttpApi named ${logicalId}`);
   const props = api.properties;
   const auth = (props.Auth ?? {}) as Record<string, unknown>;
-  const authorizers = jwtAuthorizersOf(auth.Authorizers);
+  const authorizers = authorizersOf(auth.Authorizers);
   const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined;
   const routes: HttpRoute[] = [];
   let defaultRoute: HttpRoute | undefined;
@@ -100,13 +119,14 @@ function httpApiEventsOf(fn: ResolvedResource, apiId: string): Record<string, un
  * `Auth.Authorizer` names the authorizer (`NONE` opens the route), else the API's DefaultAuthorizer;
  * `Auth.AuthorizationScopes` override the authorizer's.
  */
-function routeOf(fn: ResolvedResource, event: Record<string, unknown>, authorizers: Record<string, JwtAuthorizerSpec>, defaultAuthorizer: string | undefined): HttpRoute {
+function routeOf(fn: ResolvedResource, event: Record<string, unknown>, authorizers: Record<string, HttpAuthorizerSpec>, defaultAuthorizer: string | undefined): HttpRoute {
   const path = typeof event.Path === 'string' ? event.Path : undefined;
   const method = typeof event.Method === 'string' ? event.Method.toUpperCase() : 'ANY';
   const isDefault = path === undefined;
   const auth = (event.Auth ?? {}) as Record<string, unknown>;
   const named = typeof auth.Authorizer === 'string' ? auth.Authorizer : defaultAuthorizer;
-  const scopes = Array.isArray(auth.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : named ? authorizers[named]?.scopes ?? [] : [];
+  const spec = named ? authorizers[named] : undefined;
+  const scopes = Array.isArray(auth.AuthorizationScopes) ? auth.AuthorizationScopes.map(String) : spec?.kind === 'jwt' ? spec.scopes ?? [] : [];
   const resourcePath = isDefault ? '/$default' : path.startsWith('/') ? path : `/${path}`;
   return {
     routeKey: isDefault ? '$default' : `${method === 'ANY' ? 'ANY' : method} ${resourcePath}`,
@@ -120,10 +140,34 @@ function routeOf(fn: ResolvedResource, event: Record<string, unknown>, authorize
   };
 }
 
-/** JWT (OAuth2) authorizers; SAM lower-cases JwtConfiguration's keys, so `Issuer` and `issuer` both work. */
-function jwtAuthorizersOf(value: unknown): Record<string, JwtAuthorizerSpec> {
-  const out: Record<string, JwtAuthorizerSpec> = {};
+/**
+ * JWT (OAuth2) and Lambda authorizers. SAM lower-cases JwtConfiguration's keys, so `Issuer` and `issuer` both work.
+ * A Lambda authorizer's identity sources are `$request.header.X`, `$request.querystring.X`, `$context.X`,
+ * `$stageVariables.X`.
+ */
+function authorizersOf(value: unknown): Record<string, HttpAuthorizerSpec> {
+  const out: Record<string, HttpAuthorizerSpec> = {};
   for (const [name, raw] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (raw.FunctionArn !== undefined) {
+      const identity = (raw.Identity ?? {}) as Record<string, unknown>;
+      const list = (key: string) => (Array.isArray(identity[key]) ? (identity[key] as unknown[]).map(String) : []);
+      const ttl = Number(identity.ReauthorizeEvery ?? 300);
+      out[name] = {
+        kind: 'lambda',
+        name,
+        functionArn: String(raw.FunctionArn),
+        payloadFormatVersion: String(raw.AuthorizerPayloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0',
+        simpleResponses: raw.EnableSimpleResponses === true,
+        identitySources: [
+          ...list('Headers').map((n) => ({ from: 'header' as const, name: n })),
+          ...list('QueryStrings').map((n) => ({ from: 'query' as const, name: n })),
+          ...list('StageVariables').map((n) => ({ from: 'stageVariable' as const, name: n })),
+          ...list('Context').map((n) => ({ from: 'context' as const, name: n })),
+        ],
+        ttlSeconds: Number.isFinite(ttl) ? Math.min(3600, Math.max(0, ttl)) : 300,
+      };
+      continue;
+    }
     if (!raw.JwtConfiguration) continue;
     const jwt = Object.fromEntries(Object.entries(raw.JwtConfiguration as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
     const audience = jwt.audience === undefined ? [] : ([] as unknown[]).concat(jwt.audience).map(String);

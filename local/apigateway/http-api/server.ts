@@ -7,6 +7,7 @@ import { readBody } from '../../http-body';
 import { resourcesOfType } from '../../template/system';
 import { accessLogLine } from '../access-log';
 import type { Authorization, Authorizer } from '../authorizers';
+import { HttpLambdaAuthorizer } from '../authorizers/http-lambda';
 import { JwtAuthorizer, type IssuerDirectory } from '../authorizers/jwt';
 import { domainNameOf } from '../exchange';
 import type { GatewayError } from '../gateway-responses';
@@ -47,10 +48,12 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
   const log = options.accessLog ?? (() => {});
   const model = httpApiModelOf(options.stack, options.apiLogicalId);
   const issuers = localIssuers(options);
-  const authorizers = new Map<string, Authorizer>(Object.values(model.authorizers).map((spec) => [spec.name, new JwtAuthorizer(spec, issuers, log)]));
+  const authorizers = new Map<string, Authorizer>(
+    Object.values(model.authorizers).map((spec) => [spec.name, spec.kind === 'jwt' ? new JwtAuthorizer(spec, issuers, log) : new HttpLambdaAuthorizer(spec, options.invoker)]),
+  );
   for (const route of [...model.routes, ...(model.defaultRoute ? [model.defaultRoute] : [])]) {
     const name = route.auth?.authorizer;
-    if (name && !authorizers.has(name)) log(`[api] ${route.routeKey}: authorizer ${name} is not a JWT authorizer of the API; HTTP API Lambda and IAM authorizers do not run locally yet, so it answers 500`);
+    if (name && !authorizers.has(name)) log(`[api] ${route.routeKey}: authorizer ${name} is not defined on the API${name === 'AWS_IAM' ? ' (IAM authorization of HTTP APIs does not run locally yet)' : ''}, so it answers 500`);
   }
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
   const allowedHosts = servedHosts(options);
@@ -104,9 +107,8 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
         methodArn: methodArn(options.system.region, options.system.accountId, model.apiId, model.stage, ex.method, path),
         scopes: route.auth.scopes,
         stageVariables: model.stageVariables,
-        proxyEvent: () => {
-          throw new Error('HTTP API authorizers get no REST proxy event');
-        },
+        proxyEvent: () => v1EventOf(ex, route, pathParameters, read.body),
+        httpEvent: () => v2EventOf(ex, route, pathParameters, read.body),
       });
       if (!outcome.ok) return gatewayError(ex, outcome.error, outcome.detail);
       ex.authorization = outcome;
