@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { yamlParse } from 'yaml-cfn';
+import { readDefinitionBody, type Definition } from './definition-body';
 import { methodThrottlesOf, type MethodThrottle } from './throttle';
 import type { ResolvedResource, ResolvedStack } from '../template/stack';
 
@@ -12,7 +16,9 @@ export type Integration =
   /** Lambda proxy integration: the function's ARN, as in the integration URI. */
   | { type: 'lambda'; functionArn: string; functionLogicalId: string }
   /** SAM's generated CORS preflight: a mock integration answering 200 with these headers. */
-  | { type: 'cors-mock'; headers: Record<string, string> };
+  | { type: 'cors-mock'; headers: Record<string, string> }
+  /** An integration of a DefinitionBody that does not run locally (HTTP, AWS service, VPC link): 500 and a log line. */
+  | { type: 'unsupported'; why: string };
 
 export interface Route {
   /** Resource path template, e.g. `/links/{linkId}`. */
@@ -95,6 +101,8 @@ export interface ApiModel {
   endpointType: EndpointType;
   /** The stage's throttling (`MethodSettings`), per method. */
   methodThrottles: MethodThrottle[];
+  /** Api events of a DefinitionBody API that SAM does not add to it (no MergeDefinitions): `GET /path` each. */
+  notInDefinition: string[];
 }
 
 export type EndpointType = 'EDGE' | 'REGIONAL' | 'PRIVATE';
@@ -130,6 +138,20 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
       });
     }
   }
+  // An OpenAPI DefinitionBody (or a local DefinitionUri file): its own routes and authorizers, beside the events'.
+  const definition = definitionOf(props, stack.templateDir);
+  const notInDefinition: string[] = [];
+  if (definition) {
+    // Without MergeDefinitions, SAM leaves a DefinitionBody's paths as they are: the events' routes are not served.
+    if (props.MergeDefinitions !== true) notInDefinition.push(...routes.splice(0).map((r) => `${r.method} ${r.resourcePath}`));
+    for (const [name, spec] of Object.entries(definition.authorizers)) if (!Object.hasOwn(auth.Authorizers ?? {}, name)) authorizers[name] = spec;
+    for (const route of definition.routes) {
+      const resourcePath = normalizeResourcePath(route.resourcePath);
+      if (routes.some((r) => r.resourcePath === resourcePath && r.method === route.method)) continue;
+      const integration = route.integration.type === 'lambda' ? { ...route.integration, functionLogicalId: logicalIdOfFunction(stack, route.integration.functionArn) } : route.integration;
+      routes.push({ resourcePath, method: route.method, integration, auth: route.declaresSecurity ? route.auth : defaultAuth(), resourceId: '' });
+    }
+  }
   const cors = corsOf(props.Cors);
   if (cors) {
     // SAM adds a mock OPTIONS method to every path that has none; the default authorizer only with
@@ -154,7 +176,21 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
     endpointType: endpointTypeOf(props.EndpointConfiguration),
     methodThrottles: methodThrottlesOf(props.MethodSettings),
+    notInDefinition,
   };
+}
+
+function definitionOf(props: Record<string, unknown>, templateDir: string): Definition | undefined {
+  if (props.DefinitionBody && typeof props.DefinitionBody === 'object') return readDefinitionBody(props.DefinitionBody);
+  const uri = props.DefinitionUri;
+  // A local file, as `sam build` / `sam deploy` package it; an s3:// location is not on this machine.
+  if (typeof uri === 'string' && !uri.startsWith('s3://')) return readDefinitionBody(yamlParse(readFileSync(join(templateDir, uri), 'utf8')));
+  return undefined;
+}
+
+/** The logical id of the template's function with this ARN (for log lines), else the ARN's function name. */
+function logicalIdOfFunction(stack: ResolvedStack, functionArn: string): string {
+  return Object.values(stack.resources).find((r) => r.arn === functionArn)?.logicalId ?? functionArn.slice(functionArn.lastIndexOf(':') + 1);
 }
 
 /** SAM takes `EndpointConfiguration: REGIONAL` or `{Type: REGIONAL}`; without it the API is edge-optimized. */

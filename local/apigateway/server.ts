@@ -33,7 +33,11 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   };
   const authorizers = authorizersOf(model, { pools, invoker: options.invoker });
   const throttle = new StageThrottle(model.methodThrottles);
+  for (const route of model.notInDefinition) {
+    log(`[api] ${route}: an Api event of ${model.logicalId}, whose DefinitionBody SAM leaves as written (MergeDefinitions is not set), so it is not served, as on AWS`);
+  }
   for (const route of model.routes) {
+    if (route.integration.type === 'unsupported') log(`[api] ${route.method} ${route.resourcePath}: ${route.integration.why}; it will answer 500`);
     const name = route.auth?.authorizer;
     if (name && !authorizers.has(name)) log(`[api] ${route.method} ${route.resourcePath}: authorizer ${name} is not defined on the API; it will answer 500`);
   }
@@ -110,6 +114,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     // Integrate.
     const target = match.route.integration;
     if (target.type === 'cors-mock') return responder.send(ex, 200, { 'Content-Type': ['application/json'], ...arrays(target.headers) }, Buffer.from('{}'));
+    if (target.type === 'unsupported') return responder.gatewayError(ex, gatewayErrors.unsupportedIntegration(), target.why);
     return integration.invoke(ex, target.functionArn, read.body);
   }
 

@@ -1,0 +1,72 @@
+/**
+ * A REST API defined by an OpenAPI DefinitionBody with API Gateway's extensions (api-gateway-swagger-extensions),
+ * through the twin over HTTP with real tokens, from test/fixtures/definition-body. Routes come from the body:
+ * `aws_proxy` Lambda integrations, a `mock` preflight, `x-amazon-apigateway-any-method`. So do its
+ * authorizers: `cognito_user_pools`, and a `token` authorizer with `authorizerUri`. A function's Api event is
+ * not added to the body, since SAM adds one only with MergeDefinitions.
+ */
+import { join } from 'node:path';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { loadSystem } from '../../local/template/system';
+import type { Twin } from '../../local/twin';
+import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { samTest, translate } from '../templates/samTransform';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'definition-body');
+let twin: Twin;
+let api: string;
+let idToken: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
+  api = twin.outputs.api.ApiUrl!;
+  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const [pool, email] = [twin.outputs.auth.UserPoolId!, 'pets@example.com'];
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
+    idToken = (await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }))).AuthenticationResult!.IdToken!;
+  } finally {
+    sdk.destroy();
+  }
+});
+afterAll(async () => {
+  await twin?.stop();
+});
+
+test('a cognito_user_pools scheme guards GET /pets: an ID token of the pool gets in, none is 401', async () => {
+  const allowed = await http(`${api}pets`, { headers: { authorization: idToken } });
+  expect(allowed).toMatchObject({ status: 200, body: { resource: '/pets', stage: 'live', email: 'pets@example.com' } });
+  expect((await http(`${api}pets`)).status).toBe(401);
+});
+
+test('the mock preflight answers with its response headers, without the authorizer', async () => {
+  const preflight = await http(`${api}pets`, { method: 'OPTIONS' });
+  expect(preflight.status).toBe(200);
+  expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+});
+
+test('x-amazon-apigateway-any-method behind a token authorizer from authorizerUri', async () => {
+  expect((await http(`${api}pets/rex`, { method: 'DELETE', headers: { authorization: 'Bearer allow' } })).body).toMatchObject({ resource: '/pets/{name}', name: 'rex' });
+  expect((await http(`${api}pets/rex`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+});
+
+test("a function event's route is not added to the body (no MergeDefinitions), as SAM leaves it; an integration the twin cannot run is 500 with a reason", async () => {
+  const status = await http(`${api}status`);
+  expect(status.status).toBe(403);
+  expect(status.body).toEqual({ message: 'Missing Authentication Token' });
+  expect(logs.some((line) => line.includes('GET /status: an Api event of PetsApi'))).toBe(true);
+  const legacy = await http(`${api}legacy`);
+  expect(legacy.status).toBe(500);
+  expect(logs.some((line) => line.includes('GET /legacy: integration type http_proxy does not run locally'))).toBe(true);
+});
+
+samTest('the real SAM transform keeps the body as written: the event route is not added', async () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  const processed = await translate(system, system.api);
+  const body = processed.Resources.PetsApi!.Properties!.Body as { paths: Record<string, Record<string, unknown>> };
+  expect(Object.keys(body.paths).sort()).toEqual(['/legacy', '/pets', '/pets/{name}']);
+  expect(Object.keys(body.paths['/pets/{name}']!)).toEqual(['x-amazon-apigateway-any-method']);
+});
