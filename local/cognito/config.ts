@@ -80,6 +80,11 @@ export interface PoolConfig {
   passwordPolicy: PasswordPolicy;
   /** ARN of the PreSignUp trigger, if LambdaConfig names one. */
   preSignUpArn?: string;
+  /**
+   * The pre token generation trigger: `PreTokenGenerationConfig` (LambdaArn, LambdaVersion V1_0 / V2_0 / V3_0), or
+   * the older `PreTokenGeneration` ARN, which is V1_0.
+   */
+  preTokenGeneration?: { arn: string; version: 'V1_0' | 'V2_0' | 'V3_0' };
   clients: ClientConfig[];
   resourceServers: ResourceServerConfig[];
   groups: GroupConfig[];
@@ -172,12 +177,22 @@ function poolConfig(system: System, resource: ResolvedResource): PoolConfig {
       temporaryPasswordValidityDays: num(policy.TemporaryPasswordValidityDays, 7),
     },
     preSignUpArn: typeof lambdaConfig.PreSignUp === 'string' ? lambdaConfig.PreSignUp : undefined,
+    preTokenGeneration: preTokenGenerationOf(lambdaConfig),
     clients: [],
     resourceServers: [],
     groups: [],
     templateUsers: [],
     templateMemberships: [],
   };
+}
+
+function preTokenGenerationOf(lambdaConfig: Record<string, unknown>): PoolConfig['preTokenGeneration'] {
+  const config = record(lambdaConfig.PreTokenGenerationConfig);
+  if (typeof config.LambdaArn === 'string') {
+    const version = String(config.LambdaVersion ?? 'V1_0');
+    return { arn: config.LambdaArn, version: version === 'V2_0' || version === 'V3_0' ? version : 'V1_0' };
+  }
+  return typeof lambdaConfig.PreTokenGeneration === 'string' ? { arn: lambdaConfig.PreTokenGeneration, version: 'V1_0' } : undefined;
 }
 
 function resourceServerConfig(resource: ResolvedResource): ResourceServerConfig {

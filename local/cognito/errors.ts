@@ -124,6 +124,7 @@ export const messages = {
   cannotConfirm: (status: string) => `User cannot be confirmed. Current status is ${status}`,
   /** (AWS) a PreSignUp function that threw: its message, then a period. */
   preSignUpFailed: (message: string) => `PreSignUp failed with error ${message}.`,
+  preTokenGenerationFailed: (message: string) => `PreTokenGeneration failed with error ${message}.`,
   /** (AWS) a PreSignUp function that did not answer. */
   preSignUpTimedOut: 'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
   /** (AWS) */

@@ -147,3 +147,27 @@ describe('groups and users declared in the template (UserPoolGroup, UserPoolUser
     }
   });
 });
+
+describe('pre token generation trigger (V2_0, in the auth stack)', () => {
+  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+  test('its claims reach both tokens and its scope the access token; sub stays; refreshed tokens say so', async () => {
+    const client = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const signIn = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!;
+      const id = payload(signIn.IdToken!);
+      const access = payload(signIn.AccessToken!);
+      expect(id).toMatchObject({ tenant: 'acme', source: 'TokenGeneration_Authentication', email: EMAIL });
+      expect(access).toMatchObject({ tenant: 'acme', scope: 'aws.cognito.signin.user.admin pets/read' });
+      expect(id.sub).not.toBe('not-allowed');
+      expect(access.sub).toBe(id.sub);
+      const refreshed = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: signIn.RefreshToken! } }))).AuthenticationResult!;
+      expect(payload(refreshed.IdToken!)).toMatchObject({ source: 'TokenGeneration_RefreshTokens' });
+      // The gateway's Cognito authorizer hands the added claim on as any other.
+      const reply = await http(`${twin.outputs.api.ApiUrl!}hello/tenant`, { headers: { authorization: signIn.IdToken! } });
+      expect(reply.status).toBe(200);
+    } finally {
+      client.destroy();
+    }
+  });
+});

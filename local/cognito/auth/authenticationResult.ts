@@ -1,5 +1,6 @@
 import type { ClientConfig, PoolConfig } from '../config';
 import { groupsOf } from '../groups';
+import { applyOverrides, applyScopes, runPreTokenGeneration, type TokenGenerationSource } from '../pre-token-generation';
 import { opaqueToken, sha256, uuid } from '../crypto';
 import { keysOf, stateOf, type Services } from '../services';
 import type { PoolState, RefreshRecord, UserRecord } from '../store';
@@ -25,7 +26,7 @@ export async function signIn(
   pool: PoolConfig,
   client: ClientConfig,
   user: UserRecord,
-  grant: { scope: string[]; nonce?: string; authTime?: number } = { scope: [USER_ADMIN_SCOPE] },
+  grant: { scope: string[]; nonce?: string; authTime?: number; source?: TokenGenerationSource } = { scope: [USER_ADMIN_SCOPE] },
 ): Promise<AuthenticationResult> {
   const now = s.clock();
   const refreshToken = opaqueToken();
@@ -40,15 +41,23 @@ export async function signIn(
   const state = stateOf(s, pool);
   state.refreshTokens.set(sha256(refreshToken), record);
   s.store.save();
-  return { ...(await mintUserTokens(s, pool, client, user, record, grant.nonce)), RefreshToken: refreshToken };
+  return { ...(await mintUserTokens(s, pool, client, user, record, grant.source ?? 'TokenGeneration_Authentication', grant.nonce)), RefreshToken: refreshToken };
 }
 
 /** Tokens from a refresh token: same origin_jti and auth_time, no new refresh token (no rotation). */
 export function refreshed(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord, record: RefreshRecord): Promise<AuthenticationResult> {
-  return mintUserTokens(s, pool, client, user, record);
+  return mintUserTokens(s, pool, client, user, record, 'TokenGeneration_RefreshTokens');
 }
 
-async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfig, user: UserRecord, record: RefreshRecord, nonce?: string): Promise<AuthenticationResult> {
+async function mintUserTokens(
+  s: Services,
+  pool: PoolConfig,
+  client: ClientConfig,
+  user: UserRecord,
+  record: RefreshRecord,
+  source: TokenGenerationSource,
+  nonce?: string,
+): Promise<AuthenticationResult> {
   const keys = keysOf(s, pool);
   const context: UserTokenContext = {
     issuer: s.issuerFor(pool.id),
@@ -63,10 +72,17 @@ async function mintUserTokens(s: Services, pool: PoolConfig, client: ClientConfi
     nonce,
     groups: groupsOf(pool, user),
   };
-  const [AccessToken, IdToken] = await Promise.all([
-    sign(keys.access, userAccessClaims(context, client.accessTokenSeconds, uuid())),
-    sign(keys.id, idClaims(context, client.idTokenSeconds, uuid())),
-  ]);
+  const overrides = await runPreTokenGeneration(s, pool, {
+    source, username: user.username, clientId: client.clientId, attributes: user.attributes, groups: context.groups ?? [], scopes: record.scope,
+  });
+  let accessClaims = userAccessClaims(context, client.accessTokenSeconds, uuid());
+  let idTokenClaims = idClaims(context, client.idTokenSeconds, uuid());
+  if (overrides) {
+    accessClaims = applyOverrides(accessClaims, overrides.access, overrides.groups, 'access');
+    accessClaims.scope = applyScopes(String(accessClaims.scope ?? ''), overrides.access);
+    idTokenClaims = applyOverrides(idTokenClaims, overrides.id, overrides.groups, 'id');
+  }
+  const [AccessToken, IdToken] = await Promise.all([sign(keys.access, accessClaims), sign(keys.id, idTokenClaims)]);
   return { AccessToken, ExpiresIn: client.accessTokenSeconds, TokenType: 'Bearer', IdToken };
 }
 

@@ -85,7 +85,7 @@ async function authorizationCode(s: Services, pool: PoolConfig, client: ClientCo
   }
   const user = stateOf(s, pool).users.get(grant.username);
   if (!user || !user.enabled) throw new OAuthError('invalid_grant');
-  const result = await signIn(s, pool, client, user, { scope: grant.scope, nonce: grant.nonce, authTime: grant.authTime });
+  const result = await signIn(s, pool, client, user, { scope: grant.scope, nonce: grant.nonce, authTime: grant.authTime, source: 'TokenGeneration_HostedAuth' });
   return {
     ...(grant.scope.includes('openid') ? { id_token: result.IdToken } : {}),
     access_token: result.AccessToken,
