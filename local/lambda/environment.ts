@@ -27,6 +27,8 @@ export interface InstanceEnvironmentInput {
   logStreamName: string;
   /** PATH of the machine, so child processes a handler spawns still find binaries. */
   path: string | undefined;
+  /** Where the runtime's own modules are (Lambda's NODE_PATH has /var/runtime/node_modules): the AWS SDK v3. */
+  nodePath?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export function instanceEnvironment(input: InstanceEnvironmentInput): Record<str
   };
   return {
     ...(input.path ? { PATH: input.path } : {}),
+    ...(input.nodePath ? { NODE_PATH: input.nodePath } : {}),
     ...spec.environment,
     ...input.base,
     ...reserved,

@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import type { InvocationResult } from '../contracts';
 import { buildBundle, inputsChanged, type BuildResult } from './bundle';
+import { packagePlainFunction } from './package-plain';
 import type { FunctionSpec } from './function-spec';
 import { FunctionInstance } from './instance';
 
 export interface PoolOptions {
   buildDir: string;
+  /** Where plain JavaScript functions are packaged: outside the project (package-plain.ts isolatedRoot). */
+  plainDir: string;
+  /** NODE_PATH of every execution environment: the runtime's own modules. */
+  nodePath?: string;
   baseEnvironment: Record<string, string>;
   log: (line: string) => void;
   runtimeScript: () => Promise<string>;
@@ -127,7 +132,7 @@ export class FunctionPool {
         // Checked before forking: a process started after stop() would outlive it.
         if (this.stopped) return { result: { status: 'crash' as const, errorMessage: 'The function runner is stopped', durationMs: 0 } };
         const launch = await FunctionInstance.start(
-          { spec: this.spec, taskRoot, script, baseEnvironment: this.options.baseEnvironment, log: this.options.log },
+          { spec: this.spec, taskRoot, script, baseEnvironment: this.options.baseEnvironment, nodePath: this.options.nodePath, log: this.options.log },
           (instance) => {
             this.instances.add(instance);
             this.reserved.add(instance);
@@ -208,9 +213,8 @@ export class FunctionPool {
     }
   }
 
-  /** The code to run: the CodeUri as it is, or a bundle that is current with its sources. */
+  /** The code to run: a bundle, or the packaged CodeUri (plain JavaScript), current with its sources. */
   private code(): Promise<Code> {
-    if (!this.spec.esbuild) return Promise.resolve({ ok: true, taskRoot: this.spec.codeDir });
     if (this.building) return this.building;
     if (this.built && !inputsChanged(this.built.inputs)) return Promise.resolve({ ok: true, taskRoot: this.built.taskRoot });
     this.building = this.rebuild().finally(() => {
@@ -222,7 +226,9 @@ export class FunctionPool {
   private async rebuild(): Promise<Code> {
     const { logicalId } = this.spec;
     const reloading = this.built !== undefined;
-    const result = await buildBundle(this.spec, join(this.options.buildDir, logicalId));
+    const result = this.spec.esbuild
+      ? await buildBundle(this.spec, join(this.options.buildDir, logicalId))
+      : await packagePlainFunction(this.spec, join(this.options.plainDir, this.spec.stackName, logicalId), this.options.log);
     if (!result.ok) {
       this.built = undefined;
       this.options.log(`[${logicalId}] ${result.message}`);
@@ -231,10 +237,10 @@ export class FunctionPool {
     }
     this.built = result;
     if (reloading) {
-      this.options.log(`[${logicalId}] sources changed: rebuilt in ${result.durationMs} ms, ${this.instances.size} warm instance(s) retired`);
+      this.options.log(`[${logicalId}] sources changed: ${this.spec.esbuild ? 'rebuilt' : 'packaged again'} in ${result.durationMs} ms, ${this.instances.size} warm instance(s) retired`);
       this.retireAll();
     } else {
-      this.options.log(`[${logicalId}] built in ${result.durationMs} ms`);
+      this.options.log(`[${logicalId}] ${this.spec.esbuild ? 'built' : 'packaged'} in ${result.durationMs} ms`);
     }
     return { ok: true, taskRoot: result.taskRoot };
   }

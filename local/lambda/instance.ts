@@ -20,6 +20,8 @@ export interface InstanceOptions {
   /** The bootstrap script (see runtime-script.ts). */
   script: string;
   baseEnvironment: Record<string, string>;
+  /** NODE_PATH: the runtime's modules (package-plain.ts runtimeModulesDir). */
+  nodePath?: string;
   log: (line: string) => void;
 }
 
@@ -65,6 +67,7 @@ export class FunctionInstance {
         runtimeDir: dirname(options.script),
         logStreamName: logStreamName(),
         path: process.env.PATH,
+        nodePath: options.nodePath,
       }),
       // Not the runner's own flags (jest, tsx loaders): a function gets a plain node, with a heap
       // sized to its MemorySize so a memory hog dies of OOM as it would in Lambda.

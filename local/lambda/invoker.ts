@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FunctionInvoker, FunctionInvokerOptions, InvocationResult } from '../contracts';
 import { functionForName, functionSpecsOf, type FunctionSpec } from './function-spec';
 import { FunctionPool, Slots } from './function-pool';
 import { runtimeScript } from './runtime-script';
+import { isolatedRoot, runtimeModulesDir } from './package-plain';
 
 /**
  * Environments per function by default: more than the cores buys no throughput on a laptop and costs ~60 MB each
@@ -34,6 +35,8 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   const pools = new Map<string, FunctionPool>();
   const poolOptions = {
     buildDir,
+    plainDir: join(isolatedRoot(options.system.rootDir), 'functions'),
+    nodePath: runtimeModulesDir(options.system.rootDir),
     baseEnvironment: options.baseEnvironment,
     log,
     runtimeScript: () => runtimeScript(buildDir),

@@ -83,6 +83,7 @@ describe('the binary npm ci installed, running functions', () => {
       dependsOn: [],
     });
     const system = {
+      rootDir: root,
       region: 'us-east-1',
       stacks: [{ name: 'rt', templateDir: root, resources: { Node24Function: fn('Node24Function', 'nodejs24.x'), LocalFunction: fn('LocalFunction', `nodejs${localMajor}.x`) } }],
     } as unknown as System;

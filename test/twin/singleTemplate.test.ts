@@ -59,3 +59,10 @@ test("a function's Cognito calls reach the local Cognito; a service the twin lac
     firehoseError: { name: 'LocalTwinUnsupportedService', message: expect.stringContaining('The local twin does not emulate firehose') },
   });
 });
+
+test("a function's own package.json is installed (dev dependencies left out); the project's packages are not visible to it, as on Lambda", async () => {
+  const api = twin.outputs.api.ApiUrl!;
+  expect((await http(`${api}/deps`)).body).toEqual({ greeting: 'hello, deps' });
+  // zod is in the project's node_modules, not in the function's package.json: Lambda would not find it either.
+  expect((await http(`${api}/undeclared`)).body).toEqual({ found: false, code: 'MODULE_NOT_FOUND' });
+});
