@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -18,7 +19,9 @@ import {
   GetGroupCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, PASSWORD, startTestTwin } from '../support/twin';
@@ -166,6 +169,45 @@ describe('pre token generation trigger (V2_0, in the auth stack)', () => {
       // The gateway's Cognito authorizer hands the added claim on as any other.
       const reply = await http(`${twin.outputs.api.ApiUrl!}hello/tenant`, { headers: { authorization: signIn.IdToken! } });
       expect(reply.status).toBe(200);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('user-lifecycle triggers (PostConfirmation, PreAuthentication, PostAuthentication)', () => {
+  const sdk = () => new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const newUser = async (client: CognitoIdentityProviderClient, email: string) => {
+    const pool = twin.outputs.auth.UserPoolId!;
+    await client.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
+  };
+  const signIn = (client: CognitoIdentityProviderClient, email: string) =>
+    client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+
+  test('confirming a signed-up user runs PostConfirmation, whose function writes through the AWS SDK to DynamoDB Local', async () => {
+    const client = sdk();
+    const dynamo = new DynamoDBClient({ endpoint: twin.dynamodbEndpoint, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const email = 'confirmed@example.com';
+      const { UserSub } = await client.send(new SignUpCommand({ ClientId: twin.outputs.auth.AppClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+      await client.send(new AdminConfirmSignUpCommand({ UserPoolId: twin.outputs.auth.UserPoolId!, Username: email }));
+      const table = twin.system.auth.resources.ProfilesTable!.physicalId;
+      const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: { id: { S: UserSub! } } }));
+      expect(Item).toEqual({ id: { S: UserSub }, email: { S: email }, status: { S: 'CONFIRMED' } });
+    } finally {
+      client.destroy();
+      dynamo.destroy();
+    }
+  });
+
+  test('PreAuthentication and PostAuthentication can refuse a sign-in: UserLambdaValidationException with the message', async () => {
+    const client = sdk();
+    try {
+      await newUser(client, 'blocked@example.com');
+      await expect(signIn(client, 'blocked@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PreAuthentication failed with error Blocked by policy.' });
+      await newUser(client, 'nopost@example.com');
+      await expect(signIn(client, 'nopost@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PostAuthentication failed with error Not today.' });
     } finally {
       client.destroy();
     }

@@ -4,6 +4,7 @@ import { stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
 import { findUser } from '../users';
 import { requireParameter } from '../validation';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
 import { signIn, type AuthenticationResult } from './authenticationResult';
 import { passwordMatches } from './lockout';
 import { assertSecretHash } from './secretHash';
@@ -27,6 +28,7 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
   if (!user) throw client.preventUserExistenceErrors ? notAuthorized(messages.incorrectCredentials) : userNotFound();
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed();
   if (user.status === 'RESET_REQUIRED') throw passwordResetRequired();
+  await runLifecycleTrigger(s, pool, 'PreAuthentication', { triggerSource: 'PreAuthentication_Authentication', user, clientId: client.clientId });
   if (!(await passwordMatches(s, user, password))) throw notAuthorized(messages.incorrectCredentials);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   if (!user.srp) {
@@ -35,6 +37,7 @@ export async function passwordAuth(s: Services, pool: PoolConfig, client: Client
     s.store.save();
   }
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(s, pool, client, user);
+  await runLifecycleTrigger(s, pool, 'PostAuthentication', { triggerSource: 'PostAuthentication_Authentication', user, clientId: client.clientId });
   return { ChallengeParameters: {}, AuthenticationResult: await signIn(s, pool, client, user) };
 }
 

@@ -4,6 +4,7 @@ import { invalidParameter, messages, notAuthorized, passwordResetRequired, userN
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
 import { requireParameter } from '../validation';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
 import { signIn } from './authenticationResult';
 import { assertNotLocked, recordFailedSignIn, recordSuccessfulSignIn } from './lockout';
 import { newPasswordChallenge, type AuthResponse } from './passwordAuth';
@@ -19,7 +20,7 @@ const TIMESTAMP_SKEW_MS = 5 * 60_000;
  * challenge (a salt stable per name, a random user id) that no proof can pass; an UNCONFIRMED one
  * UserNotConfirmedException before any password is involved.
  */
-export function srpChallenge(s: Services, pool: PoolConfig, client: ClientConfig, parameters: Record<string, string> | undefined): AuthResponse {
+export async function srpChallenge(s: Services, pool: PoolConfig, client: ClientConfig, parameters: Record<string, string> | undefined): Promise<AuthResponse> {
   const username = requireParameter(parameters, 'USERNAME');
   const A = requireParameter(parameters, 'SRP_A');
   if (!validClientEphemeral(A)) throw invalidParameter('Invalid SRP_A value.');
@@ -28,6 +29,7 @@ export function srpChallenge(s: Services, pool: PoolConfig, client: ClientConfig
   if (!user && !client.preventUserExistenceErrors) throw userNotFound();
   if (user?.status === 'UNCONFIRMED') throw userNotConfirmed();
   if (user?.status === 'RESET_REQUIRED') throw passwordResetRequired();
+  if (user) await runLifecycleTrigger(s, pool, 'PreAuthentication', { triggerSource: 'PreAuthentication_Authentication', user, clientId: client.clientId });
 
   const simulated = !user || !user.srp;
   const userId = user?.username ?? simulatedUserId(pool, username);
@@ -92,6 +94,7 @@ export async function answerPasswordVerifier(
   recordSuccessfulSignIn(s, user);
   if (!user.enabled) throw notAuthorized(messages.userDisabled);
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(s, pool, client, user);
+  await runLifecycleTrigger(s, pool, 'PostAuthentication', { triggerSource: 'PostAuthentication_Authentication', user, clientId: client.clientId });
   return { ChallengeParameters: {}, AuthenticationResult: await signIn(s, pool, client, user) };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adminUser } from '../auth/userOperation';
 import { messages, notAuthorized } from '../errors';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
 import { parseRequest, required, stringMap } from '../validation';
 import type { Target } from './target';
 
@@ -14,11 +15,12 @@ const Request = z.object({ UserPoolId: required(), Username: required(), ClientM
  */
 export const adminConfirmSignUp: Target = async (s, body) => {
   const request = parseRequest(Request, body);
-  const { user } = adminUser(s, request);
+  const { pool, user } = adminUser(s, request);
   if (user.status !== 'UNCONFIRMED') throw notAuthorized(messages.cannotConfirm(user.status));
   user.status = 'CONFIRMED';
   delete user.confirmation;
   user.updatedAt = s.clock();
   s.store.save();
+  await runLifecycleTrigger(s, pool, 'PostConfirmation', { triggerSource: 'PostConfirmation_ConfirmSignUp', user, clientMetadata: request.ClientMetadata });
   return {};
 };

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { userOperation } from '../auth/userOperation';
 import { safeEqual, sha256 } from '../crypto';
 import { codeMismatch, CognitoError, expiredCode, messages, notAuthorized } from '../errors';
-import { parseRequest, required, userOperationRequest } from '../validation';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
+import { parseRequest, required, stringMap, userOperationRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = userOperationRequest().extend({ ConfirmationCode: required(), ForceAliasCreation: z.boolean().optional() });
+const Request = userOperationRequest().extend({ ConfirmationCode: required(), ForceAliasCreation: z.boolean().optional(), ClientMetadata: stringMap().optional() });
 
 /**
  * ConfirmSignUp with the emailed (here: printed, and in the outbox) code. Confirming by email code also
@@ -29,5 +30,6 @@ export const confirmSignUp: Target = async (s, body) => {
   if (pool.autoVerifiedAttributes.includes('email') && user.attributes.email) user.attributes.email_verified = 'true';
   user.updatedAt = s.clock();
   s.store.save();
+  await runLifecycleTrigger(s, pool, 'PostConfirmation', { triggerSource: 'PostConfirmation_ConfirmSignUp', user, clientId: client.clientId, clientMetadata: request.ClientMetadata });
   return {};
 };

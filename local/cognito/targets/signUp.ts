@@ -7,6 +7,7 @@ import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed } from '../passwordPolicy';
 import { clientById, poolOf, stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
 import { runPreSignUp } from '../triggers';
 import { createUserRecord, findUser, maskedEmail } from '../users';
 import { assertUsernameAllowed, attributeTypes, attributesFrom, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
@@ -69,6 +70,9 @@ export const signUp: Target = async (s, body) => {
   const code = user.status === 'UNCONFIRMED' ? issueConfirmationCode(s, pool, user) : undefined;
   stateOf(s, pool).users.set(user.username, user);
   s.store.save();
+  if (user.status === 'CONFIRMED') {
+    await runLifecycleTrigger(s, pool, 'PostConfirmation', { triggerSource: 'PostConfirmation_ConfirmSignUp', user, clientId: client.clientId, clientMetadata: request.ClientMetadata });
+  }
   return {
     UserConfirmed: user.status === 'CONFIRMED',
     UserSub: user.attributes.sub,
