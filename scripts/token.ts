@@ -8,14 +8,16 @@
  */
 import { cognitoClient, fetchClientCredentialsToken, signInWithPassword, TokenEndpointError, describeAwsError } from './lib/cognito';
 import { parseFlags, runMain, stackNames, UsageError } from './lib/cli';
-import { awsTarget, localTarget, CLIENT_NAMES, TargetError, type ApiTarget, type ClientName } from './lib/targets';
+import { awsTarget, localClientTarget, localTarget, CLIENT_NAMES, TargetError, type ApiTarget, type ClientName } from './lib/targets';
 
 const HELP = `Usage: npm run -s token -- --client m2m|readonly|user [options]
 
 Prints only the token (-s keeps npm's own lines out of $(…)).
 
   --client C          m2m (client credentials, read+write), readonly (client credentials, read),
-                      user (USER_PASSWORD_AUTH with SECRET_HASH)
+                      user (USER_PASSWORD_AUTH with SECRET_HASH), or, for any other templates on the
+                      local twin, an app client id (with --username: a password sign-in; without:
+                      client credentials)
   --username U        with --client user: the user's email. The password: env TOKEN_PASSWORD
                       (TOKEN_PASSWORD=… npm run -s token -- --client user --username U), or
   --password-stdin    read it from the first line of stdin (piped from a password manager, a file…)
@@ -66,7 +68,11 @@ async function main(): Promise<number> {
   if (values.password !== undefined) console.error(PASSWORD_FLAG_WARNING);
   const client = values.client;
   if (!client) throw new UsageError('--client is required: m2m, readonly or user');
-  if (!(CLIENT_NAMES as readonly string[]).includes(client)) throw new UsageError(`--client must be m2m, readonly or user, got '${client}'`);
+  if (!(CLIENT_NAMES as readonly string[]).includes(client)) {
+    // Any other templates: an app client by its id, on the local twin.
+    if (!/^[a-z0-9]{20,128}$/.test(client)) throw new UsageError(`--client must be m2m, readonly, user or an app client id of the running twin, got '${client}'`);
+    return anyClientToken(client, values);
+  }
   const name = client as ClientName;
   const fromStdin = values['password-stdin'];
   const givenPassword = values.password || process.env.TOKEN_PASSWORD || undefined;
@@ -123,6 +129,33 @@ async function main(): Promise<number> {
     if (error instanceof TokenEndpointError) throw new TargetError(`${error.message} for the ${name} client${error.error === 'invalid_scope' ? ` (scope '${values.scope}')` : ''}`);
     throw error;
   }
+  return 0;
+}
+
+/**
+ * `--client <app client id>`: with --username, a USER_PASSWORD_AUTH sign-in (with SECRET_HASH when the client has a
+ * secret); without, client credentials (the client needs a secret). Against the running local twin only.
+ */
+async function anyClientToken(clientId: string, values: { username?: string; password?: string; 'password-stdin'?: boolean; id?: boolean; scope?: string; 'local-dir'?: string; 'auth-stack'?: string; 'api-stack'?: string }): Promise<number> {
+  if (values['auth-stack'] !== undefined || values['api-stack'] !== undefined) throw new UsageError('--client <app client id> is for the local twin; on AWS use m2m, readonly or user');
+  const target = await localClientTarget(process.cwd(), values['local-dir'], clientId);
+  if (values.username) {
+    const password = values['password-stdin'] ? await readPasswordLine() : values.password || process.env.TOKEN_PASSWORD;
+    if (!password) throw new UsageError('a sign-in needs the password in TOKEN_PASSWORD, or --password-stdin');
+    const idp = cognitoClient(target.cognito);
+    try {
+      const tokens = await signInWithPassword(idp, { clientId, clientSecret: target.clientSecret, username: values.username, password });
+      process.stdout.write(`${values.id ? tokens.idToken : tokens.accessToken}\n`);
+    } catch (error) {
+      throw new TargetError(`sign-in as ${values.username} failed: ${describeAwsError(error)}`);
+    } finally {
+      idp.destroy();
+    }
+    return 0;
+  }
+  if (!target.clientSecret) throw new TargetError(`app client ${clientId} has no secret: client credentials need one (give --username to sign a user in)`);
+  const token = await fetchClientCredentialsToken({ tokenUrl: target.tokenUrl, clientId, clientSecret: target.clientSecret, ...(values.scope ? { scope: values.scope } : {}) });
+  process.stdout.write(`${token.accessToken}\n`);
   return 0;
 }
 

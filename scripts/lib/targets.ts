@@ -117,6 +117,32 @@ export function targetFromTwinOutputs(outputs: TwinOutputsFile, apiEnv?: string)
   };
 }
 
+/** Any app client of the running twin's templates, by its id: what the token CLI needs for templates that are not the links API's. */
+export interface LocalClientTarget {
+  clientId: string;
+  clientSecret?: string;
+  tokenUrl: string;
+  cognito: CognitoClientOptions;
+}
+
+export async function localClientTarget(rootDir: string, localDir: string | undefined, clientId: string): Promise<LocalClientTarget> {
+  const outputs = readTwinOutputs(rootDir, localDir);
+  const known = Object.keys(outputs.local.ClientScopes ?? {});
+  if (!known.includes(clientId)) throw new TargetError(`no app client ${clientId} in the running twin's templates (clients: ${known.join(', ') || 'none'})`);
+  const endpoint = outputs.local.CognitoEndpoint;
+  try {
+    await (await fetch(endpoint, { signal: AbortSignal.timeout(3000) })).arrayBuffer();
+  } catch {
+    throw new TargetError(`the local twin is not running: its outputs.json exists but its Cognito (${endpoint}) does not answer — start it with \`npm start\``);
+  }
+  return {
+    clientId,
+    clientSecret: outputs.local.ClientSecrets[clientId],
+    tokenUrl: `${endpoint}/oauth2/token`,
+    cognito: { region: outputs.local.Region, endpoint, credentials: TWIN_CREDENTIALS },
+  };
+}
+
 /** Resolves if the twin's Cognito (its JWKS) and API Gateway both answer HTTP. */
 export async function assertTwinAnswers(target: ApiTarget, timeoutMs = 3000): Promise<void> {
   const probe = async (url: string) => {

@@ -2,7 +2,8 @@
  * `npm start` as a person runs it: a real process on fixed ports, a banner, .local/outputs.json, and Ctrl-C
  * stopping everything (Java included). State goes to a temporary --local-dir, never the developer's .local/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,20 @@ describe('npm start', () => {
       expect(banner).toContain(`--client-id ${outputs.api.UserPoolClientId} --auth-flow USER_PASSWORD_AUTH`);
       expect(banner).not.toContain('undefined');
       expect(banner).not.toContain('Postman');
+
+      // The token CLI takes any app client of these templates by its id.
+      const idp = new CognitoIdentityProviderClient({ endpoint: outputs.local.CognitoEndpoint, region: outputs.local.Region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        await idp.send(new AdminCreateUserCommand({ UserPoolId: outputs.api.UserPoolId, Username: 'cli@example.com', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'cli@example.com' }] }));
+        await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.api.UserPoolId, Username: 'cli@example.com', Password: 'Correct-Horse-9', Permanent: true }));
+      } finally {
+        idp.destroy();
+      }
+      const token = await new Promise<string>((done, fail) => {
+        execFile(TSX, ['scripts/token.ts', '--client', outputs.api.UserPoolClientId, '--username', 'cli@example.com', '--local-dir', dir], { env: { ...process.env, TOKEN_PASSWORD: 'Correct-Horse-9' } }, (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout.trim())));
+      });
+      const notes = await fetch(`${outputs.api.ApiUrl}/notes`, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: '{"text":"from the CLI"}' });
+      expect(notes.status).toBe(201);
     } finally {
       run.child.kill('SIGINT');
       await run.exited;
