@@ -139,7 +139,7 @@ describe('npm run token, against a twin', () => {
     });
 
     test('an unknown client', async () => {
-      oneLineError(await token(['--client', 'admin', ...at()]), 2, /--client must be m2m, readonly or user, got 'admin'/);
+      oneLineError(await token(['--client', 'admin', ...at()]), 2, /--client must be m2m, readonly, user or an app client id of the running twin, got 'admin'/);
     });
 
     test('user without --username', async () => {
