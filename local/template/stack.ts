@@ -34,8 +34,9 @@ export interface ResolvedStack {
   /** Export names this stack imports: CloudFormation refuses to delete (or change) an export in use. */
   imports: string[];
   /**
-   * What the twin could not resolve and stood in for, one line each (an attribute of a resource it does not
-   * emulate, the properties of such a resource that need something unknown): said once at start-up.
+   * What the twin read leniently or could not resolve and stood in for, one line each (a duplicated YAML key, an
+   * attribute of a resource it does not emulate, the properties of such a resource that need something unknown):
+   * said once at start-up.
    */
   unresolved: string[];
 }
@@ -84,8 +85,10 @@ const SERVERLESS_GLOBALS: Record<string, string> = {
 
 /** Resolves one template into what CloudFormation (after the SAM transform's inputs) would deploy. */
 export function resolveStack(input: StackInput): ResolvedStack {
-  const template = withImplicitApis(loadTemplate(input.templatePath));
-  return new StackResolver(template, input).resolve();
+  const warnings: string[] = [];
+  const template = withImplicitApis(loadTemplate(input.templatePath, warnings));
+  const stack = new StackResolver(template, input).resolve();
+  return { ...stack, unresolved: [...warnings, ...stack.unresolved] };
 }
 
 class StackResolver {

@@ -199,3 +199,25 @@ Outputs:
     }
   });
 });
+
+test('a duplicated YAML key: the last value, as SAM reads it, and one line saying so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dupkey-'));
+  try {
+    writeFileSync(join(dir, 'template.yaml'), [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  Table:',
+      '    Type: AWS::Serverless::SimpleTable',
+      '    Properties:',
+      '      TableName: first',
+      '      TableName: second',
+      '',
+    ].join('\n'));
+    const { api } = loadSystem({ rootDir: dir });
+    expect(api.resources.Table!.physicalId).toBe('second');
+    expect(api.unresolved).toEqual([expect.stringMatching(/duplicated mapping key .*the last value is used, as SAM's YAML reader does/)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
