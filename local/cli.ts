@@ -148,6 +148,8 @@ function genericBanner(twin: Twin, rootDir: string, outputsFile: string): string
     ...clients.map((client) => `    app client   ${client.physicalId}   ${String(client.properties.ClientName ?? client.logicalId)}${client.properties.GenerateSecret === true ? ' (secret in the outputs file)' : ''}`),
     `  DynamoDB       ${local.DynamoDbEndpoint}${tables.length > 0 ? `   tables ${tables.map((t) => t.physicalId).join(', ')}` : ''}${dynamoExposure(twin)}`,
     ...twin.system.stacks.flatMap((stack) => {
+      // Nested stacks' outputs reach their parent's through Fn::GetAtt; they have no entry of their own.
+      if (stack !== twin.system.auth && !twin.system.apis.includes(stack)) return [];
       const outputs = stack === twin.system.auth ? twin.outputs.auth : twin.outputs.apis[stack.configEnv] ?? {};
       return Object.keys(outputs).length === 0 ? [] : [`  Outputs of ${stack.name}`, ...Object.entries(outputs).map(([key, value]) => `    ${key} = ${value}`)];
     }),

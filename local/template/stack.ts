@@ -39,6 +39,8 @@ export interface ResolvedStack {
    * said once at start-up.
    */
   unresolved: string[];
+  /** Nested applications and stacks whose template is a local file (`Location` / `TemplateURL`), resolved as stacks. */
+  children: ResolvedStack[];
 }
 
 /** What a value the twin cannot know resolves to: recognisable in a function's environment or an output. */
@@ -99,6 +101,7 @@ class StackResolver {
   private readonly resolving = new Set<string>();
   private readonly imports = new Set<string>();
   private readonly unresolved = new Set<string>();
+  private readonly children = new Map<string, ResolvedStack>();
   private readonly stackId: string;
 
   constructor(private readonly template: Template, private readonly input: StackInput) {
@@ -151,7 +154,30 @@ class StackResolver {
       exports,
       imports: [...this.imports],
       unresolved: [...this.unresolved],
+      children: Object.keys(resources).map((logicalId) => this.child(logicalId)).filter((child): child is ResolvedStack => child !== undefined),
     };
+  }
+
+  /**
+   * A nested application (`AWS::Serverless::Application` with a local `Location`, as `sam build` builds it) or
+   * nested stack (`AWS::CloudFormation::Stack` with a local `TemplateURL`): its template resolved as a stack of its
+   * own, named as CloudFormation names nested stacks (`<parent>-<logical id>-<suffix>`), its Parameters from the
+   * resource. Undefined for other resources and for remote locations (the Serverless Application Repository, S3).
+   */
+  private child(logicalId: string): ResolvedStack | undefined {
+    const cached = this.children.get(logicalId);
+    if (cached) return cached;
+    const resource = this.template.Resources[logicalId];
+    if (resource?.Type !== 'AWS::Serverless::Application' && resource?.Type !== 'AWS::CloudFormation::Stack') return undefined;
+    const props = this.properties(logicalId);
+    const location = resource.Type === 'AWS::Serverless::Application' ? props.Location : props.TemplateURL;
+    if (typeof location !== 'string' || /^(s3|https?):/.test(location)) return undefined;
+    const templatePath = resolve(dirname(resolve(this.input.templatePath)), location);
+    const parameters = Object.fromEntries(Object.entries((props.Parameters ?? {}) as Record<string, unknown>).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : String(value)]));
+    const name = `${this.input.name}-${logicalId}-${this.input.ids.get(`${this.input.name}/${logicalId}/Suffix`, idFormats.suffix)}`;
+    const child = resolveStack({ ...this.input, name, templatePath, parameterOverrides: parameters });
+    this.children.set(logicalId, child);
+    return child;
   }
 
   /** `resolve()`, or `fallback` and a line in `unresolved` when it fails for lack of something the twin does not know. */
@@ -275,6 +301,15 @@ class StackResolver {
       case 'AWS::Serverless::HttpApi':
       case 'AWS::ApiGatewayV2::Api': id = ids.get(`${key}/ApiId`, idFormats.restApiId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
+      // Ref of a nested application or stack: the nested stack's ARN.
+      case 'AWS::Serverless::Application':
+      case 'AWS::CloudFormation::Stack':
+      {
+        // The same name and id the child stack gets (child()): its StackUuid is keyed by its own name.
+        const childName = `${stack}-${logicalId}-${ids.get(`${key}/Suffix`, idFormats.suffix)}`;
+        id = `arn:aws:cloudformation:${region}:${this.input.accountId}:stack/${childName}/${ids.get(`${childName}/StackUuid`, idFormats.uuid)}`;
+        break;
+      }
       // Ref of a bucket is its name (lower case, as S3 requires); of a queue its URL; of a topic its ARN.
       case 'AWS::S3::Bucket': id = String(props().BucketName ?? generatedName(63).toLowerCase()); break;
       case 'AWS::SQS::Queue': id = `https://sqs.${region}.amazonaws.com/${this.input.accountId}/${String(props().QueueName ?? generatedName(80))}`; break;
@@ -339,6 +374,9 @@ class StackResolver {
       case 'AWS::SNS::Topic.TopicArn': return id;
       case 'AWS::SNS::Topic.TopicName': return id.slice(id.lastIndexOf(':') + 1);
       default: {
+        const nested = attribute.startsWith('Outputs.') ? this.child(logicalId) : undefined;
+        if (nested && Object.hasOwn(nested.outputs, attribute.slice(8))) return nested.outputs[attribute.slice(8)]!;
+        if (nested) throw new TemplateError(`${this.input.name}: ${where}: ${logicalId} (${nested.templatePath}) has no output ${attribute.slice(8)}`);
         if (attribute === 'Arn') return arn(resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown', id);
         // Not known locally: reported once, and a recognisable stand-in instead of stopping start-up.
         this.unresolved.add(`${where}: Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not emulated locally; it resolves to ${unresolvedValue(`${logicalId}.${attribute}`)}`);

@@ -86,7 +86,8 @@ export function loadSystem(options: SystemOptions): System {
     // One template: it is the auth stack and the only API stack at once (sam init's default stack name).
     const found = DEFAULT_TEMPLATES.find((name) => existsSync(join(configDir, name))) ?? DEFAULT_TEMPLATES[0]!;
     const stack = resolve(configs.api, options.apiStackName ?? configs.api.stackName ?? 'sam-app', found, { ...options.authParameters, ...options.apiParameters });
-    return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth: stack, api: stack, apis: [stack], stacks: [stack], ssm, exports, ids };
+    const nested = (parent: ResolvedStack): ResolvedStack[] => [parent, ...parent.children.flatMap(nested)];
+    return { rootDir: options.rootDir, region, accountId: LOCAL_ACCOUNT_ID, auth: stack, api: stack, apis: [stack], stacks: nested(stack), ssm, exports, ids };
   }
   const auth = resolve(configs.auth, options.authStackName ?? configs.auth.stackName ?? 'links-auth', AUTH_TEMPLATE, options.authParameters);
   const apis = configs.apis.map((config, index) => {
@@ -94,7 +95,9 @@ export function loadSystem(options: SystemOptions): System {
     const name = (index === 0 ? options.apiStackName : undefined) ?? config.stackName ?? fallbackName;
     return resolve(config, name, API_TEMPLATE, options.apiParameters);
   });
-  const stacks = [auth, ...apis];
+  // Nested applications with local templates run too, each after the stack that declares it.
+  const withChildren = (stack: ResolvedStack): ResolvedStack[] => [stack, ...stack.children.flatMap(withChildren)];
+  const stacks = [...withChildren(auth), ...apis.flatMap(withChildren)];
   const names = stacks.map((stack) => stack.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated) throw new TemplateError(`Two config envs deploy the stack ${repeated}: give each API env its own stack_name`);
