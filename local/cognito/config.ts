@@ -85,6 +85,8 @@ export interface PoolConfig {
    * the older `PreTokenGeneration` ARN, which is V1_0.
    */
   preTokenGeneration?: { arn: string; version: 'V1_0' | 'V2_0' | 'V3_0' };
+  /** LambdaConfig's CustomMessage trigger (custom-message.ts). */
+  customMessageArn?: string;
   /** LambdaConfig's PostConfirmation, PreAuthentication and PostAuthentication triggers (lifecycle-triggers.ts). */
   lifecycleTriggers: Partial<Record<'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication', string>>;
   clients: ClientConfig[];
@@ -180,6 +182,7 @@ function poolConfig(system: System, resource: ResolvedResource): PoolConfig {
     },
     preSignUpArn: typeof lambdaConfig.PreSignUp === 'string' ? lambdaConfig.PreSignUp : undefined,
     preTokenGeneration: preTokenGenerationOf(lambdaConfig),
+    customMessageArn: typeof lambdaConfig.CustomMessage === 'string' ? lambdaConfig.CustomMessage : undefined,
     lifecycleTriggers: Object.fromEntries(
       (['PostConfirmation', 'PreAuthentication', 'PostAuthentication'] as const).flatMap((name) => (typeof lambdaConfig[name] === 'string' ? [[name, lambdaConfig[name] as string]] : [])),
     ),

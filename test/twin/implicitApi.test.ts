@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
+  ConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -26,15 +27,17 @@ import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, PASSWORD, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
+import { outboxMessage } from '../support/cognitoHarness';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'implicit-api');
 
 let twin: Twin;
 let idToken: string;
+const logs: string[] = [];
 const EMAIL = 'implicit@example.com';
 
 beforeAll(async () => {
-  twin = await startTestTwin({ rootDir: FIXTURE });
+  twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
   const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const pool = twin.outputs.auth.UserPoolId!;
@@ -198,6 +201,22 @@ describe('user-lifecycle triggers (PostConfirmation, PreAuthentication, PostAuth
     } finally {
       client.destroy();
       dynamo.destroy();
+    }
+  });
+
+  test("CustomMessage writes the sign-up email; Cognito puts the code in place of {####}, and the code confirms", async () => {
+    const client = sdk();
+    try {
+      const email = 'custom-message@example.com';
+      await client.send(new SignUpCommand({ ClientId: twin.outputs.auth.AppClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+      const { text } = outboxMessage(logs, email, 'confirmation code');
+      expect(text).toContain('Subject: Welcome to the pets API');
+      const code = /your code is (\d{6})\./.exec(text)?.[1];
+      expect(code).toBeDefined();
+      await client.send(new ConfirmSignUpCommand({ ClientId: twin.outputs.auth.AppClientId, Username: email, ConfirmationCode: code! }));
+      expect((await client.send(new AdminGetUserCommand({ UserPoolId: twin.outputs.auth.UserPoolId!, Username: email }))).UserStatus).toBe('CONFIRMED');
+    } finally {
+      client.destroy();
     }
   });
 

@@ -8,6 +8,7 @@ import type { UserRecord } from '../store';
 import { runPreSignUp } from '../triggers';
 import { createUserRecord, findUser, setPassword, userType } from '../users';
 import { assertUsernameAllowed, attributeTypes, attributesFrom, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
+import { composeMessage } from '../custom-message';
 import type { Target } from './target';
 
 const Request = z.object({
@@ -55,7 +56,7 @@ export const adminCreateUser: Target = async (s, body) => {
   if (findUser(pool, state, request.Username)) throw usernameExists(messages.userAccountExists);
   state.users.set(user.username, user);
   s.store.save();
-  invite(s, pool, user, request.TemporaryPassword === undefined ? password : undefined, request.MessageAction);
+  await invite(s, pool, user, request.TemporaryPassword === undefined ? password : undefined, request.MessageAction);
   return { User: userType(user) };
 };
 
@@ -72,7 +73,7 @@ async function resend(s: Services, pool: PoolConfig, user: UserRecord | undefine
   user.temporaryPasswordExpiresAt = now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
   user.updatedAt = now;
   s.store.save();
-  invite(s, pool, user, chosen === undefined ? password : undefined, 'RESEND');
+  await invite(s, pool, user, chosen === undefined ? password : undefined, 'RESEND');
   return user;
 }
 
@@ -81,24 +82,27 @@ async function resend(s: Services, pool: PoolConfig, user: UserRecord | undefine
  * file. A generated password is in the message; one the administrator chose is not (they know it), so it
  * is written nowhere.
  */
-function invite(s: Services, pool: PoolConfig, user: UserRecord, generated: string | undefined, action: string | undefined): void {
+async function invite(s: Services, pool: PoolConfig, user: UserRecord, generated: string | undefined, action: string | undefined): Promise<void> {
   const to = user.attributes.email ?? user.username;
   if (action === 'SUPPRESS') {
     s.log(`Cognito: created ${to} in ${pool.id}; invitation suppressed (MessageAction=SUPPRESS)`);
     return;
   }
   const days = pool.passwordPolicy.temporaryPasswordValidityDays;
-  const delivery = s.outbox.deliver({
-    kind: 'invitation',
-    to,
-    subject: 'Your temporary password',
-    userPoolId: pool.id,
-    body: [
-      `Your username is ${to} and temporary password is ${generated ?? '(the one your administrator set)'}.`,
-      '',
-      `(Local Cognito: the temporary password is valid for ${days} days; the first sign-in must set a new one.)`,
-    ].join('\n'),
-  }, s.clock());
+  const message = await composeMessage(s, pool, {
+    source: 'CustomMessage_AdminCreateUser',
+    user,
+    secret: generated ?? '(the one your administrator set)',
+    fallback: (code) => ({
+      subject: 'Your temporary password',
+      body: [
+        `Your username is {username} and temporary password is ${code}.`,
+        '',
+        `(Local Cognito: the temporary password is valid for ${days} days; the first sign-in must set a new one.)`,
+      ].join('\n'),
+    }),
+  });
+  const delivery = s.outbox.deliver({ kind: 'invitation', to, subject: message.subject, userPoolId: pool.id, body: message.body }, s.clock());
   const origin = generated ? '' : ', temporary password set by the administrator';
   s.log(`Cognito: invitation for ${to} (user pool ${pool.id}${origin}, valid ${days} days) ${describeDelivery(delivery)}`);
 }

@@ -18,7 +18,7 @@ export const adminResetUserPassword: Target = async (s, body) => {
   if (!email || user.attributes.email_verified !== 'true') throw invalidParameter(messages.noVerifiedContact);
   user.status = 'RESET_REQUIRED';
   user.updatedAt = s.clock();
-  sendResetCode(s, pool, user, email);
+  await sendResetCode(s, pool, user, email);
   s.store.save();
   return {};
 };

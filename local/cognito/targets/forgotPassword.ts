@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import type { UserRecord } from '../store';
 import { emailDelivery, simulatedDelivery } from '../users';
 import { parseRequest, userOperationRequest } from '../validation';
+import { composeMessage } from '../custom-message';
 import type { Target } from './target';
 
 const Request = userOperationRequest();
@@ -29,19 +30,17 @@ export const forgotPassword: Target = async (s, body) => {
   }
   const email = user.attributes.email;
   if (!email || user.attributes.email_verified !== 'true') throw invalidParameter(messages.noVerifiedContact);
-  sendResetCode(s, pool, user, email);
+  await sendResetCode(s, pool, user, email);
   s.store.save();
   return { CodeDeliveryDetails: emailDelivery(email) };
 };
 
 /** Sets a fresh password reset code on the user and sends it (ForgotPassword, AdminResetUserPassword). */
-export function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): void {
+export async function sendResetCode(s: Services, pool: PoolConfig, user: UserRecord, email: string): Promise<void> {
   const code = confirmationCode();
   user.passwordReset = { codeHash: sha256(code), expiresAt: s.clock() + RESET_CODE_VALIDITY_MS, failures: 0 };
-  const delivery = s.outbox.deliver(
-    { kind: 'password-reset-code', to: email, subject: 'Your verification code', userPoolId: pool.id, body: `Your password reset code is ${code}.` },
-    s.clock(),
-  );
+  const message = await composeMessage(s, pool, { source: 'CustomMessage_ForgotPassword', user, secret: code, fallback: (c) => ({ subject: 'Your verification code', body: `Your password reset code is ${c}.` }) });
+  const delivery = s.outbox.deliver({ kind: 'password-reset-code', to: email, subject: message.subject, userPoolId: pool.id, body: message.body }, s.clock());
   // A code is not a password: it resets one password, once, within the hour.
   s.log(`Cognito: password reset code for ${email} (user pool ${pool.id}; email ${describeDelivery(delivery)}): ${code}`);
 }

@@ -20,7 +20,7 @@ export const resendConfirmationCode: Target = async (s, body) => {
     throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
   }
   if (user.status !== 'UNCONFIRMED') throw invalidParameter(messages.alreadyConfirmed);
-  issueConfirmationCode(s, pool, user);
+  await issueConfirmationCode(s, pool, user, 'CustomMessage_ResendCode');
   s.store.save();
   return { CodeDeliveryDetails: emailDelivery(user.attributes.email ?? user.username) };
 };

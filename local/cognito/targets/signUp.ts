@@ -7,6 +7,7 @@ import { describeDelivery } from '../outbox';
 import { assertPasswordAllowed } from '../passwordPolicy';
 import { clientById, poolOf, stateOf, type Services } from '../services';
 import type { UserRecord } from '../store';
+import { composeMessage } from '../custom-message';
 import { runLifecycleTrigger } from '../lifecycle-triggers';
 import { runPreSignUp } from '../triggers';
 import { createUserRecord, findUser, maskedEmail } from '../users';
@@ -67,7 +68,7 @@ export const signUp: Target = async (s, body) => {
 
   // The trigger ran asynchronously: someone may have taken the name meanwhile.
   assertAvailable(s, pool, request.Username);
-  const code = user.status === 'UNCONFIRMED' ? issueConfirmationCode(s, pool, user) : undefined;
+  const code = user.status === 'UNCONFIRMED' ? await issueConfirmationCode(s, pool, user, 'CustomMessage_SignUp', client.clientId) : undefined;
   stateOf(s, pool).users.set(user.username, user);
   s.store.save();
   if (user.status === 'CONFIRMED') {
@@ -92,14 +93,18 @@ function assertAvailable(s: Services, pool: PoolConfig, username: string): void 
  * Sets a fresh code on the user and sends it: the confirmation email goes to the outbox, and the code is
  * printed too (a code is not a password: it confirms one sign-up, once, within 24 hours).
  */
-export function issueConfirmationCode(s: Services, pool: PoolConfig, user: UserRecord): string {
+export async function issueConfirmationCode(
+  s: Services,
+  pool: PoolConfig,
+  user: UserRecord,
+  source: 'CustomMessage_SignUp' | 'CustomMessage_ResendCode' = 'CustomMessage_SignUp',
+  clientId?: string,
+): Promise<string> {
   const code = confirmationCode();
   user.confirmation = { codeHash: sha256(code), expiresAt: s.clock() + CODE_VALIDITY_MS };
   const to = user.attributes.email ?? user.username;
-  const delivery = s.outbox.deliver(
-    { kind: 'confirmation-code', to, subject: 'Your verification code', userPoolId: pool.id, body: `Your verification code is ${code}.` },
-    s.clock(),
-  );
+  const message = await composeMessage(s, pool, { source, user, secret: code, clientId, fallback: (c) => ({ subject: 'Your verification code', body: `Your verification code is ${c}.` }) });
+  const delivery = s.outbox.deliver({ kind: 'confirmation-code', to, subject: message.subject, userPoolId: pool.id, body: message.body }, s.clock());
   s.log(`Cognito: confirmation code for ${to} (user pool ${pool.id}; email ${describeDelivery(delivery)}): ${code}`);
   return code;
 }

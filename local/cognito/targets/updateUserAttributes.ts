@@ -6,6 +6,7 @@ import { describeDelivery } from '../outbox';
 import { stateOf } from '../services';
 import { emailDelivery, findUser } from '../users';
 import { attributeTypes, parseRequest, required, stringMap, usesEmailAsUsername } from '../validation';
+import { composeMessage } from '../custom-message';
 import type { Target } from './target';
 
 const Request = z.object({ AccessToken: required(), UserAttributes: attributeTypes(), ClientMetadata: stringMap().optional() });
@@ -30,7 +31,8 @@ export const updateUserAttributes: Target = async (s, body) => {
     updates.set('email_verified', 'false');
     const code = confirmationCode();
     user.attributeVerification = { attribute: 'email', codeHash: sha256(code), expiresAt: s.clock() + CODE_VALIDITY_MS };
-    const delivery = s.outbox.deliver({ kind: 'confirmation-code', to: email, subject: 'Your verification code', userPoolId: pool.id, body: `Your verification code is ${code}.` }, s.clock());
+    const message = await composeMessage(s, pool, { source: 'CustomMessage_UpdateUserAttribute', user, secret: code, fallback: (c) => ({ subject: 'Your verification code', body: `Your verification code is ${c}.` }) });
+    const delivery = s.outbox.deliver({ kind: 'confirmation-code', to: email, subject: message.subject, userPoolId: pool.id, body: message.body }, s.clock());
     s.log(`Cognito: verification code for ${email} (user pool ${pool.id}; email ${describeDelivery(delivery)}): ${code}`);
     deliveries.push(emailDelivery(email));
   }
