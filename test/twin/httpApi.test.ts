@@ -11,6 +11,7 @@ import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, PASSWORD, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
+import { SIGNING_CREDENTIALS, signedGetHeaders } from '../support/sigv4';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'http-api-jwt');
 const EMAIL = 'http-api@example.com';
@@ -56,6 +57,7 @@ interface Echo {
   stage: string;
   jwt: { claims: Record<string, string>; scopes: string[] | null } | null;
   lambda: Record<string, unknown> | null;
+  iam: Record<string, unknown> | null;
 }
 
 const get = (url: string, headers: Record<string, string> = {}) => http(url, { headers });
@@ -193,6 +195,20 @@ describe('Lambda authorizers (a named stage, v1)', () => {
 
   test('a path outside the named stage is 404', async () => {
     expect((await get(`${lambdaApi().replace(/v1\/$/, '')}guarded`, { authorization: 'let-me-in' })).status).toBe(404);
+  });
+});
+
+describe('IAM authorization (EnableIamAuthorizer, a route with Authorizer: AWS_IAM)', () => {
+  test('unsigned or not a signature: 403 Forbidden; SigV4-signed: in, with the caller under authorizer.iam', async () => {
+    for (const headers of [{}, { authorization: `Bearer ${tokens.access}` }] as Record<string, string>[]) {
+      const refused = await get(`${api}signed`, headers);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ message: 'Forbidden' });
+    }
+    const url = `${api}signed`;
+    const signed = await get(url, await signedGetHeaders(url, twin.system.region));
+    expect(signed.status).toBe(200);
+    expect((signed.body as Echo).iam).toMatchObject({ accessKey: SIGNING_CREDENTIALS.accessKeyId, accountId: twin.system.accountId });
   });
 });
 

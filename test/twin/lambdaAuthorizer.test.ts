@@ -5,11 +5,10 @@
  * Gateway Lambda authorizer" (AWS docs), the repost.aws knowledge-center pages on 401/403/500 from Lambda
  * authorizers, and the captures cited in local/apigateway/gateway-responses.ts.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Twin } from '../../local/twin';
 import { http, startTestTwin } from '../support/twin';
+import { SIGNING_CREDENTIALS, signedGetHeaders } from '../support/sigv4';
 import { loadSystem } from '../../local/template/system';
 import { samTest, translate } from '../templates/samTransform';
 
@@ -127,22 +126,8 @@ describe('REQUEST authorizer (ReauthorizeEvery: 0)', () => {
 });
 
 describe('AWS_IAM', () => {
-  const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
-
-  async function signedHeaders(url: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-    const target = new URL(url);
-    const signer = new SignatureV4({ service: 'execute-api', region: twin.system.region, credentials, sha256: NodeSha256 });
-    const signed = await signer.sign({
-      method: 'GET',
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: Number(target.port),
-      path: target.pathname,
-      query: {},
-      headers: { host: target.host, ...extra },
-    });
-    return signed.headers as Record<string, string>;
-  }
+  const credentials = SIGNING_CREDENTIALS;
+  const signedHeaders = (url: string) => signedGetHeaders(url, twin.system.region);
 
   test('unsigned: 403 Missing Authentication Token', async () => {
     const reply = await get('signed');
@@ -177,32 +162,6 @@ test('the access log names the principal, never the token', () => {
   expect(access.some((line) => line.includes('principal=user-alice'))).toBe(true);
   expect(logs.join('\n')).not.toContain('Bearer alice');
 });
-
-function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-}
-
-/** SHA-256 and HMAC-SHA256 for the SigV4 signer, from node:crypto. */
-class NodeSha256 {
-  private hash;
-  private readonly secret: Uint8Array | string | undefined;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret);
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 // The real SAM transform reads the fixture's authorizers the way the twin's api-model does.
 samTest('the real SAM transform makes the same authorizers of the fixture', async () => {

@@ -18,9 +18,23 @@ import { headerOf, type Authorization, type AuthorizationRequest, type Authorize
 export class IamAuthorizer implements Authorizer {
   readonly kind = 'iam';
 
+  /**
+   * `http`: an HTTP API's IAM authorization. Every refusal is 403 `{"message":"Forbidden"}` (as emulators record it,
+   * github.com/KensioSoftware/yulin/issues/303; AWS documents no body), and the caller reaches the integration as
+   * `requestContext.authorizer.iam`.
+   */
+  constructor(private readonly api: 'rest' | 'http' = 'rest') {}
+
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
+    const outcome = await this.check(request);
+    if (this.api === 'rest') return outcome;
+    if (!outcome.ok) return { ok: false, error: { responseType: undefined, status: 403, message: 'Forbidden', errorType: 'ForbiddenException' }, detail: outcome.detail };
+    return { ok: true, context: { iam: { ...outcome.identity, callerId: outcome.identity?.accessKey, userArn: null, userId: null } }, principal: outcome.principal };
+  }
+
+  private async check(request: AuthorizationRequest): Promise<Authorization> {
     const authorization = headerOf(request.headers, 'authorization');
-    const query = request.proxyEvent().queryStringParameters ?? {};
+    const query = (this.api === 'rest' ? request.proxyEvent().queryStringParameters : request.httpEvent?.().queryStringParameters) ?? {};
     const credential = authorization !== undefined ? /Credential=([^/,\s]+)/.exec(authorization)?.[1] : query['X-Amz-Credential']?.split('/')[0];
     const signed = authorization !== undefined ? isWholeSignature(authorization, request) : query['X-Amz-Signature'] !== undefined && credential !== undefined;
     if (authorization === undefined && !signed) return refuse(gatewayErrors.missingAuthenticationToken(), 'not signed');

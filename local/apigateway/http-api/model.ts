@@ -35,7 +35,13 @@ export interface HttpLambdaAuthorizerSpec {
   ttlSeconds: number;
 }
 
-export type HttpAuthorizerSpec = JwtAuthorizerSpec | HttpLambdaAuthorizerSpec;
+/** IAM authorization of HTTP API routes (`Auth.EnableIamAuthorizer`, a route's `Authorizer: AWS_IAM`). */
+export interface HttpIamAuthorizerSpec {
+  kind: 'iam';
+  name: 'AWS_IAM';
+}
+
+export type HttpAuthorizerSpec = JwtAuthorizerSpec | HttpLambdaAuthorizerSpec | HttpIamAuthorizerSpec;
 
 export interface HttpRoute {
   /** `GET /items/{id}`, or `$default`. */
@@ -85,6 +91,8 @@ export function httpApiModelOf(stack: ResolvedStack, logicalId: string): HttpApi
   const props = api.properties;
   const auth = (props.Auth ?? {}) as Record<string, unknown>;
   const authorizers = authorizersOf(auth.Authorizers);
+  // SAM's EnableIamAuthorizer makes AWS_IAM a route may name (and DefaultAuthorizer may be AWS_IAM).
+  if (auth.EnableIamAuthorizer === true) authorizers.AWS_IAM = { kind: 'iam', name: 'AWS_IAM' };
   const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined;
   const routes: HttpRoute[] = [];
   let defaultRoute: HttpRoute | undefined;

@@ -8,6 +8,7 @@ import { resourcesOfType } from '../../template/system';
 import { accessLogLine } from '../access-log';
 import type { Authorization, Authorizer } from '../authorizers';
 import { HttpLambdaAuthorizer } from '../authorizers/http-lambda';
+import { IamAuthorizer } from '../authorizers/iam';
 import { JwtAuthorizer, type IssuerDirectory } from '../authorizers/jwt';
 import { domainNameOf } from '../exchange';
 import type { GatewayError } from '../gateway-responses';
@@ -49,11 +50,14 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
   const model = httpApiModelOf(options.stack, options.apiLogicalId);
   const issuers = localIssuers(options);
   const authorizers = new Map<string, Authorizer>(
-    Object.values(model.authorizers).map((spec) => [spec.name, spec.kind === 'jwt' ? new JwtAuthorizer(spec, issuers, log) : new HttpLambdaAuthorizer(spec, options.invoker)]),
+    Object.values(model.authorizers).map((spec) => [
+      spec.name,
+      spec.kind === 'jwt' ? new JwtAuthorizer(spec, issuers, log) : spec.kind === 'lambda' ? new HttpLambdaAuthorizer(spec, options.invoker) : new IamAuthorizer('http'),
+    ]),
   );
   for (const route of [...model.routes, ...(model.defaultRoute ? [model.defaultRoute] : [])]) {
     const name = route.auth?.authorizer;
-    if (name && !authorizers.has(name)) log(`[api] ${route.routeKey}: authorizer ${name} is not defined on the API${name === 'AWS_IAM' ? ' (IAM authorization of HTTP APIs does not run locally yet)' : ''}, so it answers 500`);
+    if (name && !authorizers.has(name)) log(`[api] ${route.routeKey}: authorizer ${name} is not defined on the API${name === 'AWS_IAM' ? ' (set Auth.EnableIamAuthorizer: true)' : ''}, so it answers 500`);
   }
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
   const allowedHosts = servedHosts(options);
