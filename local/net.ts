@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 /** A port the OS says is free right now on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -27,4 +28,35 @@ export function assertPortFree(port: number, what: string): Promise<void> {
     });
     server.listen(port, '127.0.0.1', () => server.close(() => done()));
   });
+}
+
+/**
+ * Starts `server` on `host:port` (0: any free port) and gives its base URL and a stop that also ends keep-alive
+ * connections, which would otherwise hold close() open.
+ */
+export async function listenLocal(server: Server, port = 0, host = '127.0.0.1'): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
 }

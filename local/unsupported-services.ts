@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { refuseForeignHost, servedHosts } from './host-check';
+import { listenLocal } from './net';
 
 /** The error code every call to a service the twin does not emulate gets. */
 export const UNSUPPORTED_CODE = 'LocalTwinUnsupportedService';
@@ -24,7 +24,6 @@ export interface UnsupportedServices {
 export async function startUnsupportedServices(options: { host?: string; allowedHosts?: readonly string[]; log: (line: string) => void }): Promise<UnsupportedServices> {
   const reported = new Set<string>();
   const allowed = servedHosts(options);
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     if (refuseForeignHost(req, res, allowed)) return;
     req.resume();
@@ -49,24 +48,8 @@ export async function startUnsupportedServices(options: { host?: string; allowed
     });
     res.end(body);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  const listening = await listenLocal(server, 0, options.host);
+  return { url: listening.url, stop: listening.stop };
 }
 
 /** The service a SigV4-signed request names in its credential scope (`AKID/date/region/<service>/aws4_request`). */

@@ -101,20 +101,7 @@ async function main(): Promise<number> {
 
   if (name === 'user') {
     const password = fromStdin ? await readPasswordLine() : givenPassword!;
-    const idp = cognitoClient(target.cognito);
-    try {
-      const tokens = await signInWithPassword(idp, {
-        clientId: app.clientId,
-        clientSecret: app.clientSecret || undefined,
-        username: values.username!,
-        password,
-      });
-      process.stdout.write(`${values.id ? tokens.idToken : tokens.accessToken}\n`);
-    } catch (error) {
-      throw new TargetError(`sign-in as ${values.username} failed: ${describeAwsError(error)}`);
-    } finally {
-      idp.destroy();
-    }
+    await printUserToken(target.cognito, { clientId: app.clientId, clientSecret: app.clientSecret || undefined, username: values.username!, password }, values.id === true);
     return 0;
   }
   try {
@@ -132,6 +119,23 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** A USER_PASSWORD_AUTH sign-in (SECRET_HASH when the client has a secret): prints the access token, or the ID token. */
+async function printUserToken(
+  cognito: Parameters<typeof cognitoClient>[0],
+  user: { clientId: string; clientSecret?: string; username: string; password: string },
+  idToken: boolean,
+): Promise<void> {
+  const idp = cognitoClient(cognito);
+  try {
+    const tokens = await signInWithPassword(idp, user);
+    process.stdout.write(`${idToken ? tokens.idToken : tokens.accessToken}\n`);
+  } catch (error) {
+    throw new TargetError(`sign-in as ${user.username} failed: ${describeAwsError(error)}`);
+  } finally {
+    idp.destroy();
+  }
+}
+
 /**
  * `--client <app client id>`: with --username, a USER_PASSWORD_AUTH sign-in (with SECRET_HASH when the client has a
  * secret); without, client credentials (the client needs a secret). Against the running local twin only.
@@ -142,15 +146,7 @@ async function anyClientToken(clientId: string, values: { username?: string; pas
   if (values.username) {
     const password = values['password-stdin'] ? await readPasswordLine() : values.password || process.env.TOKEN_PASSWORD;
     if (!password) throw new UsageError('a sign-in needs the password in TOKEN_PASSWORD, or --password-stdin');
-    const idp = cognitoClient(target.cognito);
-    try {
-      const tokens = await signInWithPassword(idp, { clientId, clientSecret: target.clientSecret, username: values.username, password });
-      process.stdout.write(`${values.id ? tokens.idToken : tokens.accessToken}\n`);
-    } catch (error) {
-      throw new TargetError(`sign-in as ${values.username} failed: ${describeAwsError(error)}`);
-    } finally {
-      idp.destroy();
-    }
+    await printUserToken(target.cognito, { clientId, clientSecret: target.clientSecret, username: values.username, password }, values.id === true);
     return 0;
   }
   if (!target.clientSecret) throw new TargetError(`app client ${clientId} has no secret: client credentials need one (give --username to sign a user in)`);

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../contracts';
 import { refuseForeignHost, servedHosts } from '../host-check';
 import { readBody, type BodyRead } from '../http-body';
+import { listenLocal } from '../net';
 import { resourcesOfType, type System } from '../template/system';
 import { apiModelOf } from './api-model';
 import { authorizersOf } from './authorizers';
@@ -41,7 +42,6 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     const name = route.auth?.authorizer;
     if (name && !authorizers.has(name)) log(`[api] ${route.method} ${route.resourcePath}: authorizer ${name} is not defined on the API; it will answer 500`);
   }
-  const sockets = new Set<Socket>();
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
   const allowedHosts = servedHosts(options);
   const responder = createResponder(model, log);
@@ -60,10 +60,6 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"message":"Internal server error"}');
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => responder.refuseUnparsable(error, socket));
 
@@ -118,29 +114,8 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
     return integration.invoke(ex, target.functionArn, read.body);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  return {
-    apiId: model.apiId,
-    logicalId: model.logicalId,
-    url,
-    stageUrl: `${url}/${model.stages[0]}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would hold close() open: end them now.
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  const listening = await listenLocal(server, options.port, options.host);
+  return { apiId: model.apiId, logicalId: model.logicalId, url: listening.url, stageUrl: `${listening.url}/${model.stages[0]}/`, stop: listening.stop };
 }
 
 /** App clients of a pool: `AWS::Cognito::UserPoolClient` resources (either stack) whose UserPoolId is it. */

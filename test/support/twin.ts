@@ -74,3 +74,24 @@ export async function signedInUser(twin: Twin, email: string): Promise<{ accessT
     sdk.destroy();
   }
 }
+
+/**
+ * A confirmed user of any pool (AdminCreateUser + AdminSetUserPassword --permanent, password PASSWORD), signed in with
+ * USER_PASSWORD_AUTH on each of `clientIds` (public clients): their tokens, by client id. For the fixture projects,
+ * whose outputs are not the links API's.
+ */
+export async function poolUserTokens(twin: Twin, poolId: string, email: string, clientIds: readonly string[]): Promise<Record<string, { accessToken: string; idToken: string; refreshToken: string }>> {
+  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  try {
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: PASSWORD, Permanent: true }));
+    const tokens: Record<string, { accessToken: string; idToken: string; refreshToken: string }> = {};
+    for (const clientId of clientIds) {
+      const result = (await sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }))).AuthenticationResult!;
+      tokens[clientId] = { accessToken: result.AccessToken!, idToken: result.IdToken!, refreshToken: result.RefreshToken! };
+    }
+    return tokens;
+  } finally {
+    sdk.destroy();
+  }
+}

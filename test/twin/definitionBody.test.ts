@@ -6,10 +6,9 @@
  * not added to the body, since SAM adds one only with MergeDefinitions.
  */
 import { join } from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
-import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { http, poolUserTokens, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'definition-body');
@@ -21,15 +20,8 @@ const logs: string[] = [];
 beforeAll(async () => {
   twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
   api = twin.outputs.api.ApiUrl!;
-  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    const [pool, email] = [twin.outputs.auth.UserPoolId!, 'pets@example.com'];
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
-    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
-    idToken = (await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }))).AuthenticationResult!.IdToken!;
-  } finally {
-    sdk.destroy();
-  }
+  const clientId = twin.outputs.auth.AppClientId!;
+  idToken = (await poolUserTokens(twin, twin.outputs.auth.UserPoolId!, 'pets@example.com', [clientId]))[clientId]!.idToken;
 });
 afterAll(async () => {
   await twin?.stop();

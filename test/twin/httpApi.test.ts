@@ -6,10 +6,9 @@
  * ImplicitHttpApiPlugin.
  */
 import { join } from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
-import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { http, poolUserTokens, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
 import { SIGNING_CREDENTIALS, signedGetHeaders } from '../support/sigv4';
 
@@ -26,18 +25,9 @@ beforeAll(async () => {
   twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
   api = twin.outputs.api.HttpApiUrl!;
   implicit = twin.outputs.api.ImplicitApiEndpoint!;
-  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    const pool = twin.outputs.auth.UserPoolId!;
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: EMAIL, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: EMAIL }] }));
-    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: EMAIL, Password: PASSWORD, Permanent: true }));
-    const signIn = (clientId: string) => sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }));
-    const mine = (await signIn(twin.outputs.auth.AppClientId!)).AuthenticationResult!;
-    const other = (await signIn(twin.outputs.auth.OtherClientId!)).AuthenticationResult!;
-    Object.assign(tokens, { id: mine.IdToken!, access: mine.AccessToken!, otherId: other.IdToken!, otherAccess: other.AccessToken! });
-  } finally {
-    sdk.destroy();
-  }
+  const [mine, other] = [twin.outputs.auth.AppClientId!, twin.outputs.auth.OtherClientId!];
+  const signedIn = await poolUserTokens(twin, twin.outputs.auth.UserPoolId!, EMAIL, [mine, other]);
+  Object.assign(tokens, { id: signedIn[mine]!.idToken, access: signedIn[mine]!.accessToken, otherId: signedIn[other]!.idToken, otherAccess: signedIn[other]!.accessToken });
 });
 afterAll(async () => {
   await twin?.stop();

@@ -25,7 +25,7 @@ import {
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
-import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { http, PASSWORD, poolUserTokens, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
 import { outboxMessage } from '../support/cognitoHarness';
 
@@ -38,16 +38,8 @@ const EMAIL = 'implicit@example.com';
 
 beforeAll(async () => {
   twin = await startTestTwin({ rootDir: FIXTURE, log: (line) => logs.push(line) });
-  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    const pool = twin.outputs.auth.UserPoolId!;
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: EMAIL, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: EMAIL }] }));
-    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: EMAIL, Password: PASSWORD, Permanent: true }));
-    const signIn = await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }));
-    idToken = signIn.AuthenticationResult!.IdToken!;
-  } finally {
-    sdk.destroy();
-  }
+  const clientId = twin.outputs.auth.AppClientId!;
+  idToken = (await poolUserTokens(twin, twin.outputs.auth.UserPoolId!, EMAIL, [clientId]))[clientId]!.idToken;
 });
 afterAll(async () => {
   await twin?.stop();

@@ -5,10 +5,9 @@
  * function stores notes there through the AWS SDK, with real tokens, over HTTP.
  */
 import { join } from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
-import { http, PASSWORD, startTestTwin } from '../support/twin';
+import { http, poolUserTokens, startTestTwin } from '../support/twin';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'single-template');
 
@@ -17,17 +16,8 @@ let accessToken: string;
 
 beforeAll(async () => {
   twin = await startTestTwin({ rootDir: FIXTURE });
-  const sdk = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    const email = 'notes@example.com';
-    const pool = twin.outputs.api.UserPoolId!;
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
-    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
-    const signIn = await sdk.send(new InitiateAuthCommand({ ClientId: twin.outputs.api.UserPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
-    accessToken = signIn.AuthenticationResult!.AccessToken!;
-  } finally {
-    sdk.destroy();
-  }
+  const clientId = twin.outputs.api.UserPoolClientId!;
+  accessToken = (await poolUserTokens(twin, twin.outputs.api.UserPoolId!, 'notes@example.com', [clientId]))[clientId]!.accessToken;
 });
 afterAll(async () => {
   await twin?.stop();

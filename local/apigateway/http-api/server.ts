@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { LocalGateway, LocalGatewayOptions } from '../../contracts';
 import { refuseForeignHost, servedHosts } from '../../host-check';
 import { readBody } from '../../http-body';
+import { listenLocal } from '../../net';
 import { resourcesOfType } from '../../template/system';
 import { accessLogLine } from '../access-log';
 import type { Authorization, Authorizer } from '../authorizers';
@@ -61,7 +62,6 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
   }
   const apiOrigin = `https://${model.apiId}.execute-api.${options.system.region}.amazonaws.com`;
   const allowedHosts = servedHosts(options);
-  const sockets = new Set<Socket>();
   const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => {
     if (refuseForeignHost(req, res, allowedHosts)) return;
     handle(req, res).catch((error: unknown) => {
@@ -69,10 +69,6 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: INTERNAL.message }));
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
   });
   server.on('clientError', (_error, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -190,27 +186,13 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
     log(accessLogLine({ requestId: ex.requestId, method: ex.method, path: ex.rawPath, status, latencyMs: performance.now() - ex.started, principal: who?.principal, client: who?.client, error: logged }));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const listening = await listenLocal(server, options.port, options.host);
   return {
     apiId: model.apiId,
     logicalId: model.logicalId,
-    url,
-    stageUrl: model.stage === '$default' ? `${url}/` : `${url}/${model.stage}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    stageUrl: model.stage === '$default' ? `${listening.url}/` : `${listening.url}/${model.stage}/`,
+    stop: listening.stop,
   };
 }
 
