@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { yamlParse } from 'yaml-cfn';
 import { distributionDomainName, idFormats, type IdStore } from './ids';
 import { withImplicitApis } from './implicit-apis';
 import { loadTemplate, type Template, type TemplateParameter, type TemplateResource } from './load';
@@ -428,6 +430,20 @@ class StackResolver {
     return undefined;
   }
 
+  /**
+   * `Fn::Transform` with AWS::Include and a local Location: the file's YAML or JSON in place, its intrinsics resolved,
+   * as CloudFormation includes an S3 snippet (`sam deploy` uploads local Locations). Macros need AWS to run them.
+   */
+  private transform(arg: Json, where: string): Json {
+    const { Name: name, Parameters: parameters } = (arg ?? {}) as { Name?: unknown; Parameters?: { Location?: unknown } };
+    const location = parameters?.Location;
+    if (name !== 'AWS::Include' || typeof location !== 'string' || /^(s3|https?):/.test(location)) {
+      throw new TemplateError(`${this.input.name}: ${where}: Fn::Transform ${String(name)}${typeof location === 'string' ? ` (${location})` : ''} does not run locally: only AWS::Include of a local file does`);
+    }
+    const path = resolve(dirname(resolve(this.input.templatePath)), location);
+    return this.evaluate(yamlParse(readFileSync(path, 'utf8')), `${where} (included ${location})`);
+  }
+
   private sub(text: string, vars: Record<string, Json>, where: string): string {
     return text.replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
       if (expression.startsWith('!')) return '${' + expression.slice(1) + '}';
@@ -478,6 +494,7 @@ class StackResolver {
       return v;
     };
     switch (key) {
+      case 'Fn::Transform': return this.transform(arg, where);
       case 'Ref': return this.ref(String(arg), where);
       case 'Condition': return this.condition(String(arg));
       case 'Fn::GetAtt': {

@@ -221,3 +221,30 @@ test('a duplicated YAML key: the last value, as SAM reads it, and one line sayin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Fn::Transform AWS::Include of a local file puts it in place, intrinsics resolved; a macro is a clear error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'include-'));
+  try {
+    writeFileSync(join(dir, 'openapi.yaml'), ['openapi: 3.0.1', 'info:', '  title: !Sub "${AWS::StackName} API"', '  version: "1"', 'paths: {}', ''].join('\n'));
+    const template = (body: string) => [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::Serverless::Api',
+      '    Properties:',
+      '      StageName: live',
+      '      DefinitionBody:',
+      '        Fn::Transform:',
+      body,
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'template.yaml'), template('          Name: AWS::Include\n          Parameters:\n            Location: ./openapi.yaml'));
+    writeFileSync(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.deploy.parameters]\nstack_name = "included"\n');
+    expect(loadSystem({ rootDir: dir }).api.resources.Api!.properties.DefinitionBody).toEqual({ openapi: '3.0.1', info: { title: 'included API', version: '1' }, paths: {} });
+    writeFileSync(join(dir, 'template.yaml'), template('          Name: MyMacro\n          Parameters:\n            Location: ./openapi.yaml'));
+    expect(() => loadSystem({ rootDir: dir })).toThrow(/Fn::Transform MyMacro \(\.\/openapi\.yaml\) does not run locally: only AWS::Include of a local file does/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
