@@ -153,7 +153,7 @@ function genericBanner(twin: Twin, rootDir: string, outputsFile: string): string
       const outputs = stack === twin.system.auth ? twin.outputs.auth : twin.outputs.apis[stack.configEnv] ?? {};
       return Object.keys(outputs).length === 0 ? [] : [`  Outputs of ${stack.name}`, ...Object.entries(outputs).map(([key, value]) => `    ${key} = ${value}`)];
     }),
-    `  Outputs file   ${relative(rootDir, outputsFile)}   (mode 0600: client secrets live there; never printed)`,
+    `  Outputs file   ${relative(rootDir, outputsFile)}   (mode 0600: client secrets${local.ApiKeys ? ' and API keys (local.ApiKeys)' : ''} live there; never printed)`,
     '',
     ...(firstPool && firstClient
       ? [

@@ -14,7 +14,8 @@ import { functionSpecsOf } from './lambda/function-spec';
 import { runtimeNotice } from './lambda/node-runtime';
 import { createFunctionInvoker } from './lambda/invoker';
 import { startCognito } from './cognito/server';
-import { restApisOf } from './apigateway/api-model';
+import { apiKeysFor } from './apigateway/api-keys';
+import { apiModelOf, restApisOf } from './apigateway/api-model';
 import { startGateway } from './apigateway/server';
 import { httpApisOf } from './apigateway/http-api/model';
 import { startHttpApi } from './apigateway/http-api/server';
@@ -83,6 +84,8 @@ export interface TwinOutputs {
     Pid: number;
     /** The links web app (web/), when the twin serves it. */
     WebAppUrl?: string;
+    /** API key name → value, for methods with ApiKeyRequired (api-keys.ts). Only ever in the 0600 outputs file. */
+    ApiKeys?: Record<string, string>;
   };
 }
 
@@ -336,11 +339,13 @@ export function twinOutputs(system: System, endpoints: LocalEndpoints, dynamodbE
     ClientScopes[client.physicalId] = Array.isArray(scopes) ? scopes.map(String) : [];
   }
   const apis = Object.fromEntries(system.apis.map((stack) => [stack.configEnv, localizeOutputs(stack.outputs, system, endpoints)]));
+  const keys = system.stacks.flatMap((stack) => restApisOf(stack).flatMap((api) => apiKeysFor(system, stack, apiModelOf(stack, api))));
+  const ApiKeys = keys.length > 0 ? Object.fromEntries(keys.map((key) => [key.name, key.value])) : undefined;
   return {
     auth: localizeOutputs(system.auth.outputs, system, endpoints),
     api: apis[system.api.configEnv]!,
     apis,
-    local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes, Pid: process.pid },
+    local: { Region: system.region, CognitoEndpoint: endpoints.cognitoUrl, DynamoDbEndpoint: dynamodbEndpoint, ClientSecrets, ClientScopes, Pid: process.pid, ...(ApiKeys ? { ApiKeys } : {}) },
   };
 }
 

@@ -30,6 +30,8 @@ export interface Route {
   auth: MethodAuth | undefined;
   /** API Gateway's id of the resource (stable per path). */
   resourceId: string;
+  /** `ApiKeyRequired`: the request must carry an `x-api-key` of a usage plan of this API's stage (api-keys.ts). */
+  apiKeyRequired?: boolean;
 }
 
 export interface CognitoAuthorizerSpec {
@@ -135,6 +137,8 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
         integration: { type: 'lambda', functionArn: fn.arn, functionLogicalId: fn.logicalId },
         auth: methodAuth(event.Auth as Record<string, unknown> | undefined, authorizers, defaultAuth),
         resourceId: '',
+        // SAM: an event's Auth.ApiKeyRequired, else the API's.
+        apiKeyRequired: ((event.Auth as { ApiKeyRequired?: unknown } | undefined)?.ApiKeyRequired ?? auth.ApiKeyRequired) === true,
       });
     }
   }
@@ -149,7 +153,7 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
       const resourcePath = normalizeResourcePath(route.resourcePath);
       if (routes.some((r) => r.resourcePath === resourcePath && r.method === route.method)) continue;
       const integration = route.integration.type === 'lambda' ? { ...route.integration, functionLogicalId: logicalIdOfFunction(stack, route.integration.functionArn) } : route.integration;
-      routes.push({ resourcePath, method: route.method, integration, auth: route.declaresSecurity ? route.auth : defaultAuth(), resourceId: '' });
+      routes.push({ resourcePath, method: route.method, integration, auth: route.declaresSecurity ? route.auth : defaultAuth(), resourceId: '', apiKeyRequired: route.apiKeyRequired });
     }
   }
   const cors = corsOf(props.Cors);
@@ -160,7 +164,9 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     for (const path of [...new Set(routes.map((r) => r.resourcePath))]) {
       const methods = routes.filter((r) => r.resourcePath === path).map((r) => r.method);
       if (methods.includes('OPTIONS')) continue;
-      routes.push({ resourcePath: path, method: 'OPTIONS', integration: { type: 'cors-mock', headers: corsHeaders(cors, methods) }, auth: preflightAuth, resourceId: '' });
+      // AddApiKeyRequiredToCorsPreflight (true unless set to false) does the same for an API-wide ApiKeyRequired.
+      const preflightKey = auth.ApiKeyRequired === true && auth.AddApiKeyRequiredToCorsPreflight !== false;
+      routes.push({ resourcePath: path, method: 'OPTIONS', integration: { type: 'cors-mock', headers: corsHeaders(cors, methods) }, auth: preflightAuth, resourceId: '', apiKeyRequired: preflightKey });
     }
   }
   for (const route of routes) route.resourceId = resourceIdOf(api.physicalId, route.resourcePath);

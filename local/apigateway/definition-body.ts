@@ -22,6 +22,8 @@ export interface DefinitionRoute {
   auth: MethodAuth | undefined;
   /** Whether the operation (or the document) says `security` at all: SAM's DefaultAuthorizer fills in the others. */
   declaresSecurity: boolean;
+  /** A `security` requirement names an API key scheme (`type: apiKey`, `name: x-api-key`, no authtype). */
+  apiKeyRequired: boolean;
 }
 
 export interface Definition {
@@ -53,6 +55,7 @@ export function readDefinitionBody(body: unknown): Definition {
         integration: integrationOf(record(operation['x-amazon-apigateway-integration'])),
         auth: authOf(operation.security ?? doc.security, authorizers),
         declaresSecurity: (operation.security ?? doc.security) !== undefined,
+        apiKeyRequired: requiresApiKey(operation.security ?? doc.security, schemes),
       });
     }
   }
@@ -89,6 +92,16 @@ function authOf(security: unknown, authorizers: Record<string, AuthorizerSpec>):
     }
   }
   return undefined;
+}
+
+function requiresApiKey(security: unknown, schemes: Record<string, unknown>): boolean {
+  if (!Array.isArray(security)) return false;
+  return security.some((requirement) =>
+    Object.keys(record(requirement)).some((name) => {
+      const scheme = record(schemes[name]);
+      return scheme.type === 'apiKey' && String(scheme.name).toLowerCase() === 'x-api-key' && scheme['x-amazon-apigateway-authtype'] === undefined;
+    }),
+  );
 }
 
 function authorizerOf(name: string, scheme: Record<string, unknown>): AuthorizerSpec | undefined {

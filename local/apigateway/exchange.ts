@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiKey } from './api-keys';
 import type { ApiModel, Route } from './api-model';
 import type { Authorization } from './authorizers';
 import type { ResponseContext } from './gateway-responses';
@@ -28,6 +29,8 @@ export interface Exchange {
   pathParameters?: Record<string, string> | null;
   /** Set once the method's authorizer let the request in. */
   authorization?: Extract<Authorization, { ok: true }>;
+  /** The API key the request was let in with, on a method that requires one. */
+  apiKey?: ApiKey;
 }
 
 export function exchangeOf(req: IncomingMessage, res: ServerResponse): Exchange {

@@ -53,6 +53,8 @@ export const gatewayErrors = {
    * github.com/aws/chalice/issues/670) with `x-amzn-ErrorType: AuthorizerConfigurationException`
    * (github.com/serverless/examples/issues/305, github.com/ExpanseLLC/lambda_authorizer/issues/1).
    */
+  /** No `x-api-key`, or one of no usage plan of this API's stage: 403 Forbidden (gateway response type INVALID_API_KEY). */
+  invalidApiKey: (): GatewayError => ({ responseType: 'INVALID_API_KEY', status: 403, message: 'Forbidden', errorType: 'ForbiddenException' }),
   /** Not AWS's: a DefinitionBody integration the twin cannot run (HTTP, AWS service, VPC link) answers 500, and the log says why. */
   unsupportedIntegration: (): GatewayError => ({ responseType: undefined, status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' }),
   authorizerConfiguration: (): GatewayError => ({

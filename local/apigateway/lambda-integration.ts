@@ -53,7 +53,7 @@ export function lambdaIntegration(options: LambdaIntegrationOptions): LambdaInte
         domainName: domainNameOf(ex.req),
         protocol: `HTTP/${ex.req.httpVersion}`,
         authorizer: ex.authorization?.context,
-        identity: ex.authorization?.identity,
+        identity: { ...ex.authorization?.identity, ...(ex.apiKey ? { apiKey: ex.apiKey.value, apiKeyId: ex.apiKey.id } : {}) },
         binaryMediaTypes: model.binaryMediaTypes,
       },
     );

@@ -7,6 +7,7 @@ import { readBody, type BodyRead } from '../http-body';
 import { listenLocal } from '../net';
 import { resourcesOfType, type System } from '../template/system';
 import { apiModelOf } from './api-model';
+import { apiKeysFor } from './api-keys';
 import { authorizersOf } from './authorizers';
 import { exchangeOf } from './exchange';
 import { gatewayErrors } from './gateway-responses';
@@ -34,6 +35,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
   };
   const authorizers = authorizersOf(model, { pools, invoker: options.invoker });
   const throttle = new StageThrottle(model.methodThrottles);
+  const apiKeys = new Map(apiKeysFor(options.system, options.stack, model).map((key) => [key.value, key]));
   for (const route of model.notInDefinition) {
     log(`[api] ${route}: an Api event of ${model.logicalId}, whose DefinitionBody SAM leaves as written (MergeDefinitions is not set), so it is not served, as on AWS`);
   }
@@ -105,6 +107,13 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
       });
       if (!outcome.ok) return responder.gatewayError(ex, outcome.error, outcome.detail);
       ex.authorization = outcome;
+    }
+
+    // API keys, after the authorizer (as API Gateway checks them).
+    if (match.route.apiKeyRequired) {
+      const key = apiKeys.get(String(req.headers['x-api-key'] ?? ''));
+      if (!key) return responder.gatewayError(ex, gatewayErrors.invalidApiKey(), 'no valid x-api-key');
+      ex.apiKey = key;
     }
 
     // Integrate.

@@ -46,6 +46,8 @@ export const idFormats = {
   distributionId: () => `E${randomString(13, ALNUM.slice(0, 26) + '0123456789')}`,
   distributionDomain: () => `d${randomString(13, LOWER_ALNUM)}.cloudfront.net`,
   suffix: () => randomString(12, ALNUM).toUpperCase(),
+  /** An API key's value: 40 letters and digits, as API Gateway generates them. */
+  apiKeyValue: () => randomString(40, ALNUM),
   uuid: () => randomUUID(),
 };
 

@@ -302,6 +302,8 @@ class StackResolver {
       case 'AWS::ApiGateway::RestApi': id = ids.get(`${key}/RestApiId`, idFormats.restApiId); break;
       case 'AWS::Serverless::HttpApi':
       case 'AWS::ApiGatewayV2::Api': id = ids.get(`${key}/ApiId`, idFormats.restApiId); break;
+      case 'AWS::ApiGateway::ApiKey':
+      case 'AWS::ApiGateway::UsagePlan': id = ids.get(`${key}/Id`, idFormats.restApiId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
       // Ref of a nested application or stack: the nested stack's ARN.
       case 'AWS::Serverless::Application':

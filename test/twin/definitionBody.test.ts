@@ -55,10 +55,16 @@ test("a function event's route is not added to the body (no MergeDefinitions), a
   expect(logs.some((line) => line.includes('GET /legacy: integration type http_proxy does not run locally'))).toBe(true);
 });
 
+test('an api_key scheme needs a key of a usage plan of the stage: the template\'s own key gets in, another is 403', async () => {
+  expect((await http(`${api}stock`, { headers: { 'x-api-key': 'local-stock-reader-key-0123456789abcdef' } })).status).toBe(200);
+  expect((await http(`${api}stock`, { headers: { 'x-api-key': 'another-key' } })).status).toBe(403);
+  expect(twin.outputs.local.ApiKeys).toEqual({ 'stock-reader': 'local-stock-reader-key-0123456789abcdef' });
+});
+
 samTest('the real SAM transform keeps the body as written: the event route is not added', async () => {
   const system = loadSystem({ rootDir: FIXTURE });
   const processed = await translate(system, system.api);
   const body = processed.Resources.PetsApi!.Properties!.Body as { paths: Record<string, Record<string, unknown>> };
-  expect(Object.keys(body.paths).sort()).toEqual(['/legacy', '/pets', '/pets/{name}']);
+  expect(Object.keys(body.paths).sort()).toEqual(['/legacy', '/pets', '/pets/{name}', '/stock']);
   expect(Object.keys(body.paths['/pets/{name}']!)).toEqual(['x-amazon-apigateway-any-method']);
 });

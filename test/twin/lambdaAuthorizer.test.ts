@@ -157,6 +157,22 @@ describe('AWS_IAM', () => {
   });
 });
 
+describe('API keys (ApiKeyRequired, the usage plan SAM creates)', () => {
+  test('no or a wrong x-api-key: 403 Forbidden; the generated key (in the outputs file): in, with the key in the identity', async () => {
+    for (const headers of [{}, { 'x-api-key': 'not-a-key' }] as Record<string, string>[]) {
+      const refused = await get('keyed', headers);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ message: 'Forbidden' });
+      expect(refused.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    }
+    const key = twin.outputs.local.ApiKeys?.ApiApiKey;
+    expect(key).toMatch(/^[A-Za-z0-9]{40}$/);
+    const allowed = await get('keyed', { 'x-api-key': key! });
+    expect(allowed.status).toBe(200);
+    expect((allowed.body as Echo).identity).toMatchObject({ apiKey: key });
+  });
+});
+
 test('the access log names the principal, never the token', () => {
   const access = logs.filter((line) => line.startsWith('[api] GET /dev/hello 200'));
   expect(access.some((line) => line.includes('principal=user-alice'))).toBe(true);
@@ -183,4 +199,7 @@ samTest('the real SAM transform makes the same authorizers of the fixture', asyn
   expect(body.paths['/tenant']!.get.security).toEqual([{ RequestAuthorizer: [] }]);
   expect(body.paths['/signed']!.get.security).toEqual([{ AWS_IAM: [] }]);
   expect(body.paths['/open']!.get.security).toEqual([{ NONE: [] }]);
+  // CreateUsagePlan PER_API: the key the twin names ApiApiKey, in its usage plan, and /keyed asks for it.
+  expect(processed.Resources).toMatchObject({ ApiApiKey: { Type: 'AWS::ApiGateway::ApiKey' }, ApiUsagePlan: { Type: 'AWS::ApiGateway::UsagePlan' }, ApiUsagePlanKey: { Type: 'AWS::ApiGateway::UsagePlanKey' } });
+  expect(body.paths['/keyed']!.get.security).toEqual([{ api_key: [] }]);
 });
