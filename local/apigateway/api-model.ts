@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
 import { readDefinitionBody, type Definition } from './definition-body';
+import type { RequestValidation } from './request-validation';
 import { methodThrottlesOf, type MethodThrottle } from './throttle';
 import type { ResolvedResource, ResolvedStack } from '../template/stack';
 
@@ -32,6 +33,8 @@ export interface Route {
   resourceId: string;
   /** `ApiKeyRequired`: the request must carry an `x-api-key` of a usage plan of this API's stage (api-keys.ts). */
   apiKeyRequired?: boolean;
+  /** The method's request validator, when its event asks for one (request-validation.ts). */
+  validation?: RequestValidation;
 }
 
 export interface CognitoAuthorizerSpec {
@@ -139,6 +142,7 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
         resourceId: '',
         // SAM: an event's Auth.ApiKeyRequired, else the API's.
         apiKeyRequired: ((event.Auth as { ApiKeyRequired?: unknown } | undefined)?.ApiKeyRequired ?? auth.ApiKeyRequired) === true,
+        validation: validationOf(event, props.Models),
       });
     }
   }
@@ -184,6 +188,28 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     methodThrottles: methodThrottlesOf(props.MethodSettings),
     notInDefinition,
   };
+}
+
+/**
+ * SAM's RequestModel (Model, Required, ValidateBody, ValidateParameters) and RequestParameters
+ * (`method.request.querystring.q` or `{method.request.querystring.q: {Required: true}}`) of an Api event. SAM adds a
+ * validator only when ValidateBody or ValidateParameters is set; model names match case-insensitively, as SAM
+ * lower-cases them.
+ */
+function validationOf(event: Record<string, unknown>, models: unknown): RequestValidation | undefined {
+  const model = (event.RequestModel ?? {}) as { Model?: unknown; ValidateBody?: unknown; ValidateParameters?: unknown };
+  const validateBody = model.ValidateBody === true;
+  const validateParameters = model.ValidateParameters === true;
+  if (!validateBody && !validateParameters) return undefined;
+  const requiredParameters: RequestValidation['requiredParameters'] = [];
+  for (const entry of Array.isArray(event.RequestParameters) ? event.RequestParameters : []) {
+    const [name, settings] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry as Record<string, unknown>)[0] ?? ['', {}]);
+    const match = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(name);
+    if (match && (settings as { Required?: unknown }).Required === true) requiredParameters.push({ in: match[1] as 'header' | 'querystring' | 'path', name: match[2]! });
+  }
+  const wanted = typeof model.Model === 'string' ? model.Model.toLowerCase() : undefined;
+  const schema = Object.entries((models ?? {}) as Record<string, unknown>).find(([name]) => name.toLowerCase() === wanted)?.[1];
+  return { requiredParameters, validateParameters, ...(validateBody && schema && typeof schema === 'object' ? { bodySchema: schema } : {}) };
 }
 
 function definitionOf(props: Record<string, unknown>, templateDir: string): Definition | undefined {

@@ -14,6 +14,7 @@ import { gatewayErrors } from './gateway-responses';
 import { lambdaIntegration } from './lambda-integration';
 import { DRAIN_LIMIT, METHOD_ARN_LIMIT, methodArn, NODE_MAX_HEADER_SIZE, PAYLOAD_LIMIT, refusals, requestRefusal } from './request-limits';
 import { arrays, createResponder } from './responder';
+import { validateRequest } from './request-validation';
 import { matchRoute } from './route-match';
 import { StageThrottle } from './throttle';
 
@@ -107,6 +108,12 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
       });
       if (!outcome.ok) return responder.gatewayError(ex, outcome.error, outcome.detail);
       ex.authorization = outcome;
+    }
+
+    // The method's request validator, once the caller is known.
+    if (match.route.validation) {
+      const invalid = validateRequest(match.route.validation, { headers: req.headers, query: ex.query, pathParameters: ex.pathParameters ?? null, body: read.body });
+      if (invalid) return responder.gatewayError(ex, invalid);
     }
 
     // API keys, after the authorizer (as API Gateway checks them).

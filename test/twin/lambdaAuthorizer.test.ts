@@ -173,6 +173,20 @@ describe('API keys (ApiKeyRequired, the usage plan SAM creates)', () => {
   });
 });
 
+describe('request validation (RequestModel with ValidateBody / ValidateParameters, the API\'s Models)', () => {
+  const post = (query: string, body: string) => http(`${base}validated${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  test('a missing required parameter, then a body the model refuses: 400 with AWS\'s messages; a valid request gets through', async () => {
+    expect(await post('', '{"name":"rex"}')).toMatchObject({ status: 400, body: { message: 'Missing required request parameters: [store]' } });
+    for (const body of ['not json', '{"age":3}', '{"name":"rex","age":-1}', '']) {
+      const reply = await post('?store=north', body);
+      expect(reply).toMatchObject({ status: 400, body: { message: 'Invalid request body' } });
+      expect(reply.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    }
+    expect((await post('?store=north', '{"name":"rex","age":3}')).status).toBe(200);
+  });
+});
+
 test('the access log names the principal, never the token', () => {
   const access = logs.filter((line) => line.startsWith('[api] GET /dev/hello 200'));
   expect(access.some((line) => line.includes('principal=user-alice'))).toBe(true);
@@ -202,4 +216,9 @@ samTest('the real SAM transform makes the same authorizers of the fixture', asyn
   // CreateUsagePlan PER_API: the key the twin names ApiApiKey, in its usage plan, and /keyed asks for it.
   expect(processed.Resources).toMatchObject({ ApiApiKey: { Type: 'AWS::ApiGateway::ApiKey' }, ApiUsagePlan: { Type: 'AWS::ApiGateway::UsagePlan' }, ApiUsagePlanKey: { Type: 'AWS::ApiGateway::UsagePlanKey' } });
   expect(body.paths['/keyed']!.get.security).toEqual([{ api_key: [] }]);
+  // The validator SAM writes for ValidateBody + ValidateParameters, and the required query string.
+  const validated = (body.paths['/validated'] as unknown as { post: { 'x-amazon-apigateway-request-validator': string; parameters: { in: string; name: string; required: boolean }[] } }).post;
+  const validators = (body as unknown as { 'x-amazon-apigateway-request-validators': Record<string, unknown> })['x-amazon-apigateway-request-validators'];
+  expect(validators[validated['x-amazon-apigateway-request-validator']]).toEqual({ validateRequestBody: true, validateRequestParameters: true });
+  expect(validated.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'query', name: 'store', required: true })]));
 });
