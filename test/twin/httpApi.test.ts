@@ -138,6 +138,13 @@ describe('routes, the 2.0 event and the result', () => {
     expect(reply.body).toEqual({ hello: 'world' });
   });
 
+  test('RouteSettings throttle a route: past its burst, 429 {"message":"Too Many Requests"}', async () => {
+    expect((await get(`${api}throttled`)).status).toBe(200);
+    const throttled = await get(`${api}throttled`);
+    expect(throttled).toMatchObject({ status: 429, body: { message: 'Too Many Requests' } });
+    expect((await get(`${api}plain`)).status).toBe(200);
+  });
+
   test('no route: 404 {"message":"Not Found"}', async () => {
     const reply = await get(`${api}nowhere`);
     expect(reply.status).toBe(404);

@@ -1,5 +1,6 @@
 import type { ResolvedResource, ResolvedStack } from '../../template/stack';
 import type { IdentitySource } from '../api-model';
+import { methodThrottlesOf, type MethodThrottle } from '../throttle';
 
 /**
  * An `AWS::Serverless::HttpApi` as the local gateway serves it, read the way SAM translates it
@@ -17,6 +18,8 @@ export interface HttpApiModel {
   defaultRoute: HttpRoute | undefined;
   authorizers: Record<string, HttpAuthorizerSpec>;
   cors: HttpCors | undefined;
+  /** DefaultRouteSettings (as `/*` `*`) and RouteSettings by route key, in the REST stage throttle's terms. */
+  routeThrottles: MethodThrottle[];
 }
 
 /**
@@ -112,7 +115,23 @@ export function httpApiModelOf(stack: ResolvedStack, logicalId: string): HttpApi
     defaultRoute,
     authorizers,
     cors: corsOf(props.CorsConfiguration),
+    routeThrottles: routeThrottlesOf(props.DefaultRouteSettings, props.RouteSettings),
   };
+}
+
+/**
+ * The stage's throttling: `DefaultRouteSettings` for every route, `RouteSettings` per route key (`GET /items`,
+ * `$default`), each a token bucket of ThrottlingBurstLimit refilled at ThrottlingRateLimit per second; past it,
+ * 429 `{"message":"Too Many Requests"}` (http-api-throttling).
+ */
+function routeThrottlesOf(defaults: unknown, perRoute: unknown): MethodThrottle[] {
+  const settings: Record<string, unknown>[] = [];
+  if (defaults && typeof defaults === 'object') settings.push({ ...(defaults as Record<string, unknown>), ResourcePath: '/*', HttpMethod: '*' });
+  for (const [routeKey, value] of Object.entries((perRoute ?? {}) as Record<string, Record<string, unknown>>)) {
+    const [method, path] = routeKey === '$default' ? ['ANY', '/$default'] : routeKey.split(' ', 2);
+    settings.push({ ...value, ResourcePath: path, HttpMethod: method });
+  }
+  return methodThrottlesOf(settings);
 }
 
 function httpApiEventsOf(fn: ResolvedResource, apiId: string): Record<string, unknown>[] {

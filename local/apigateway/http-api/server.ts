@@ -17,12 +17,14 @@ import { buildProxyEvent, withForwardingHeaders } from '../proxy-event';
 import { parseProxyResult } from '../proxy-result';
 import { DRAIN_LIMIT, methodArn, NODE_MAX_HEADER_SIZE, PAYLOAD_LIMIT, refusals, requestRefusal } from '../request-limits';
 import { matchRoute } from '../route-match';
+import { StageThrottle } from '../throttle';
 import { buildV2Event, parseV2Result } from './event';
 import { httpApiModelOf, type HttpApiModel, type HttpCors, type HttpRoute } from './model';
 
 /** The HTTP API answers it gives itself (aws-api-shapes.md §1): lower-case `message` bodies, JSON. */
 const NOT_FOUND = { status: 404, message: 'Not Found' };
 const INTERNAL = { status: 500, message: 'Internal Server Error' };
+const TOO_MANY_REQUESTS = { status: 429, message: 'Too Many Requests' };
 
 interface HttpExchange {
   req: IncomingMessage;
@@ -50,6 +52,7 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
   const log = options.accessLog ?? (() => {});
   const model = httpApiModelOf(options.stack, options.apiLogicalId);
   const issuers = localIssuers(options);
+  const throttle = new StageThrottle(model.routeThrottles);
   const authorizers = new Map<string, Authorizer>(
     Object.values(model.authorizers).map((spec) => [
       spec.name,
@@ -98,6 +101,7 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
     const route = match.found ? match.route : model.defaultRoute;
     if (!route) return error(ex, NOT_FOUND);
     const pathParameters = match.found ? match.pathParameters : null;
+    if (!throttle.admit(route.resourcePath, route.method)) return error(ex, TOO_MANY_REQUESTS);
 
     if (route.auth) {
       const authorizer = authorizers.get(route.auth.authorizer);
