@@ -24,6 +24,11 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** `Metadata.BuildProperties` when `Metadata.BuildMethod` is esbuild; undefined = no bundling (plain JS CodeUri). */
   esbuild: Record<string, unknown> | undefined;
+  /**
+   * `InlineCode`: CloudFormation puts it in a file named `index` of the deployment package, `index.js` for Node.js
+   * (AWS::Lambda::Function Code.ZipFile).
+   */
+  inlineCode?: string;
   /** `ReservedConcurrentExecutions`: at most this many execution environments at once (0: every call throttled). */
   reservedConcurrency?: number;
   /** Why this function cannot run locally, if it cannot (told to the caller at invoke time, not at start). */
@@ -61,7 +66,8 @@ export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack,
     timeoutSeconds: positiveNumber(props.Timeout, DEFAULT_TIMEOUT_SECONDS),
     logGroup: String((props.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup ?? `/aws/lambda/${resource.physicalId}`),
     environment: stringValues((props.Environment as { Variables?: unknown } | undefined)?.Variables),
-    esbuild: metadata.BuildMethod === 'esbuild' ? ((metadata.BuildProperties ?? {}) as Record<string, unknown>) : undefined,
+    esbuild: metadata.BuildMethod === 'esbuild' && props.InlineCode === undefined ? ((metadata.BuildProperties ?? {}) as Record<string, unknown>) : undefined,
+    ...(typeof props.InlineCode === 'string' ? { inlineCode: props.InlineCode } : {}),
     ...reservedConcurrencyOf(props.ReservedConcurrentExecutions),
   };
   const unsupported = unsupportedReason(spec, codeUri, props);
@@ -82,8 +88,8 @@ function unsupportedReason(spec: FunctionSpec, codeUri: unknown, props: Record<s
   if (!/^nodejs\d+\.x$/.test(spec.runtime)) return `runtime ${spec.runtime || '(none)'} is not supported locally (Node.js runtimes only)`;
   const reserved = reservedKeysIn(spec.environment);
   if (reserved.length > 0) return `Lambda refuses reserved environment variables in a function's configuration: ${reserved.join(', ')}`;
-  if (props.InlineCode !== undefined) return 'InlineCode is not supported locally';
-  if (typeof codeUri !== 'string') return 'CodeUri must be a local path (S3 locations cannot be run locally)';
+  if (props.InlineCode !== undefined && typeof props.InlineCode !== 'string') return 'InlineCode must be a string';
+  if (props.InlineCode === undefined && typeof codeUri !== 'string') return 'CodeUri must be a local path (S3 locations cannot be run locally)';
   if (!/^[^.]+(\.[^.]+)+$/.test(spec.handler.split('/').pop() ?? '')) return `Handler ${spec.handler} is not of the form file.export`;
   return undefined;
 }

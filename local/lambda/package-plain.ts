@@ -51,6 +51,12 @@ export function runtimeModulesDir(projectRoot: string): string | undefined {
 export async function packagePlainFunction(spec: FunctionSpec, outdir: string, log: (line: string) => void): Promise<BuildResult> {
   const started = Date.now();
   try {
+    if (spec.inlineCode !== undefined) {
+      rmSync(outdir, { recursive: true, force: true });
+      mkdirSync(outdir, { recursive: true });
+      writeFileSync(join(outdir, 'index.js'), spec.inlineCode);
+      return { ok: true, taskRoot: outdir, inputs: [], durationMs: Date.now() - started };
+    }
     const files = sourceFiles(spec.codeDir);
     const inputs = files.map((path) => stamp(path, started));
     const manifest = join(spec.codeDir, 'package.json');

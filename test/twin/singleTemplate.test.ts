@@ -56,3 +56,7 @@ test("a function's own package.json is installed (dev dependencies left out); th
   // zod is in the project's node_modules, not in the function's package.json: Lambda would not find it either.
   expect((await http(`${api}/undeclared`)).body).toEqual({ found: false, code: 'MODULE_NOT_FOUND' });
 });
+
+test('a function with InlineCode runs from index.js, as CloudFormation packages it', async () => {
+  expect((await http(`${twin.outputs.api.ApiUrl!}/inline`)).body).toEqual({ inline: true, route: 'GET /inline' });
+});
