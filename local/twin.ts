@@ -238,7 +238,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 async function startWeb(system: System, outputs: TwinOutputs, options: TwinOptions, log: (line: string) => void): Promise<LocalWebApp | undefined> {
   const clientId = outputs.api.WebClientId;
   if (!clientId) {
-    log('web app: the API stack has no WebClient output, so the web app is not served');
+    log("web app: not served (it is the links API's web client, and these templates output no WebClientId)");
     return undefined;
   }
   const scopes = outputs.local.ClientScopes[clientId] ?? ['openid'];
