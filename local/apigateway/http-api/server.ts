@@ -19,7 +19,8 @@ import { DRAIN_LIMIT, methodArn, NODE_MAX_HEADER_SIZE, PAYLOAD_LIMIT, refusals, 
 import { matchRoute } from '../route-match';
 import { StageThrottle } from '../throttle';
 import { buildV2Event, parseV2Result } from './event';
-import { httpApiModelOf, type HttpApiModel, type HttpCors, type HttpRoute } from './model';
+import { preflightHeaders, responseCorsHeaders } from './cors';
+import { httpApiModelOf, type HttpApiModel, type HttpRoute } from './model';
 
 /** The HTTP API answers it gives itself (aws-api-shapes.md §1): lower-case `message` bodies, JSON. */
 const NOT_FOUND = { status: 404, message: 'Not Found' };
@@ -227,33 +228,4 @@ function localIssuers(options: LocalGatewayOptions): IssuerDirectory {
       return poolId && pools.has(poolId) ? options.cognito.issuerFor(poolId) : undefined;
     },
   };
-}
-
-function originAllowed(cors: HttpCors, origin: string | undefined): string | undefined {
-  if (!origin) return undefined;
-  if (cors.allowOrigins.includes('*')) return cors.allowCredentials ? origin : '*';
-  return cors.allowOrigins.includes(origin) ? origin : undefined;
-}
-
-function preflightHeaders(cors: HttpCors, req: IncomingMessage): Record<string, string[]> {
-  const origin = originAllowed(cors, req.headers.origin);
-  if (!origin) return {};
-  const headers: Record<string, string[]> = { 'access-control-allow-origin': [origin] };
-  const requested = String(req.headers['access-control-request-headers'] ?? '');
-  const allowHeaders = cors.allowHeaders.includes('*') ? requested : cors.allowHeaders.join(',');
-  if (allowHeaders) headers['access-control-allow-headers'] = [allowHeaders];
-  const allowMethods = cors.allowMethods.includes('*') ? String(req.headers['access-control-request-method']) : cors.allowMethods.join(',');
-  if (allowMethods) headers['access-control-allow-methods'] = [allowMethods];
-  if (cors.maxAge !== undefined) headers['access-control-max-age'] = [String(cors.maxAge)];
-  if (cors.allowCredentials) headers['access-control-allow-credentials'] = ['true'];
-  return headers;
-}
-
-function responseCorsHeaders(cors: HttpCors, req: IncomingMessage): Record<string, string> {
-  const origin = originAllowed(cors, req.headers.origin);
-  if (!origin) return {};
-  const headers: Record<string, string> = { 'access-control-allow-origin': origin };
-  if (cors.exposeHeaders.length > 0) headers['access-control-expose-headers'] = cors.exposeHeaders.join(',');
-  if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
-  return headers;
 }
