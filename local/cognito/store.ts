@@ -90,6 +90,14 @@ const refreshRecord = z.object({
 });
 export type RefreshRecord = z.infer<typeof refreshRecord>;
 
+const groupRecord = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  precedence: z.number().optional(),
+  roleArn: z.string().optional(),
+  createdAt: z.number(),
+});
+
 const jwk = z.record(z.string(), z.unknown()).transform((value) => value as unknown as JWK);
 
 const poolState = z.object({
@@ -99,6 +107,10 @@ const poolState = z.object({
   users: mapOf(userRecord),
   /** Keyed by the SHA-256 of the refresh token. */
   refreshTokens: mapOf(refreshRecord),
+  /** Groups made through the API (CreateGroup), by name; the templates' groups are in the pool's config. */
+  groups: mapOf(groupRecord).optional(),
+  /** Names of the templates' groups deleted through the API (DeleteGroup): gone until the state is reset. */
+  deletedGroups: z.array(z.string()).optional(),
 });
 export type PoolState = z.infer<typeof poolState>;
 

@@ -1,6 +1,7 @@
 import type { Services } from './services';
 import { stateOf } from './services';
 import { adminCreateUser } from './targets/adminCreateUser';
+import { poolGroups } from './groups';
 import { findUser } from './users';
 
 /**
@@ -29,7 +30,7 @@ export async function applyTemplateUsers(s: Services): Promise<void> {
     }
     for (const { username, group } of pool.templateMemberships) {
       const user = findUser(pool, state, username);
-      if (!user || !pool.groups.some((g) => g.name === group)) {
+      if (!user || !poolGroups(s, pool).some((g) => g.name === group)) {
         s.log(`Cognito: cannot put ${username} in group ${group} of ${pool.id}: ${user ? 'no such group' : 'no such user'}`);
         continue;
       }

@@ -28,6 +28,7 @@ import type { Twin } from '../../local/twin';
 import { http, PASSWORD, poolUserTokens, startTestTwin } from '../support/twin';
 import { samTest, translate } from '../templates/samTransform';
 import { outboxMessage } from '../support/cognitoHarness';
+import { awsCognitoIdp, cliTest } from '../support/cognitoCli';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'implicit-api');
 
@@ -143,6 +144,32 @@ describe('groups and users declared in the template (UserPoolGroup, UserPoolUser
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe('groups made at run time (CreateGroup, ListUsersInGroup, DeleteGroup), driven by the AWS CLI', () => {
+  cliTest('a created group is listed, can take members who then carry it, and deleting it takes it out of their next tokens', async () => {
+    const pool = twin.outputs.auth.UserPoolId!;
+    const created = await awsCognitoIdp(twin, ['create-group', '--user-pool-id', pool, '--group-name', 'reviewers', '--precedence', '3', '--description', 'Reviews pets']);
+    expect(created.json).toMatchObject({ Group: { GroupName: 'reviewers', UserPoolId: pool, Precedence: 3, Description: 'Reviews pets' } });
+    const again = await awsCognitoIdp(twin, ['create-group', '--user-pool-id', pool, '--group-name', 'admins']);
+    expect(again.stderr).toContain('GroupExistsException');
+    expect((await awsCognitoIdp(twin, ['admin-add-user-to-group', '--user-pool-id', pool, '--username', EMAIL, '--group-name', 'reviewers'])).code).toBe(0);
+    const members = await awsCognitoIdp(twin, ['list-users-in-group', '--user-pool-id', pool, '--group-name', 'reviewers']);
+    expect((members.json?.Users as { Attributes: { Name: string; Value: string }[] }[]).map((u) => u.Attributes.find((a) => a.Name === 'email')?.Value)).toEqual([EMAIL]);
+    const signIn = async () => {
+      const client = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        const token = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!.IdToken!;
+        return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      } finally {
+        client.destroy();
+      }
+    };
+    expect((await signIn())['cognito:groups']).toEqual(['reviewers']);
+    expect((await awsCognitoIdp(twin, ['delete-group', '--user-pool-id', pool, '--group-name', 'reviewers'])).code).toBe(0);
+    expect(await signIn()).not.toHaveProperty('cognito:groups');
+    expect((await awsCognitoIdp(twin, ['get-group', '--user-pool-id', pool, '--group-name', 'reviewers'])).stderr).toContain('ResourceNotFoundException');
   });
 });
 

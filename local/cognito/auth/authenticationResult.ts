@@ -70,7 +70,7 @@ async function mintUserTokens(
     scope: record.scope,
     now: s.clock(),
     nonce,
-    groups: groupsOf(pool, user),
+    groups: groupsOf(s, pool, user),
   };
   const overrides = await runPreTokenGeneration(s, pool, {
     source, username: user.username, clientId: client.clientId, attributes: user.attributes, groups: context.groups ?? [], scopes: record.scope,

@@ -13,7 +13,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), GroupNa
 export const adminAddUserToGroup: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const { pool, user } = adminUser(s, request);
-  const group = groupNamed(pool, request.GroupName);
+  const group = groupNamed(s, pool, request.GroupName);
   if (!(user.groups ?? []).includes(group.name)) user.groups = [...(user.groups ?? []), group.name];
   user.updatedAt = s.clock();
   s.store.save();

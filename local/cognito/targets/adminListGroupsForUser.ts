@@ -11,7 +11,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), Limit: 
 export const adminListGroupsForUser: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const { pool, user } = adminUser(s, request);
-  const groups = groupsOf(pool, user);
+  const groups = groupsOf(s, pool, user);
   const start = request.NextToken === undefined ? 0 : Number(request.NextToken);
   if (!Number.isInteger(start) || start < 0 || start > groups.length) throw invalidParameter('Invalid pagination token.');
   const page = groups.slice(start, start + (request.Limit || 60));

@@ -10,7 +10,7 @@ const Request = z.object({ UserPoolId: required(), Username: required(), GroupNa
 export const adminRemoveUserFromGroup: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const { pool, user } = adminUser(s, request);
-  const group = groupNamed(pool, request.GroupName);
+  const group = groupNamed(s, pool, request.GroupName);
   user.groups = (user.groups ?? []).filter((name) => name !== group.name);
   user.updatedAt = s.clock();
   s.store.save();

@@ -10,5 +10,5 @@ const Request = z.object({ UserPoolId: required(), GroupName: required() });
 export const getGroup: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const pool = poolById(s, request.UserPoolId);
-  return { Group: groupType(pool, groupNamed(pool, request.GroupName)) };
+  return { Group: groupType(pool, groupNamed(s, pool, request.GroupName)) };
 };

@@ -15,6 +15,8 @@ import { adminUserGlobalSignOut } from './adminUserGlobalSignOut';
 import { changePassword } from './changePassword';
 import { confirmForgotPassword } from './confirmForgotPassword';
 import { confirmSignUp } from './confirmSignUp';
+import { createGroup } from './createGroup';
+import { deleteGroup } from './deleteGroup';
 import { deleteUser } from './deleteUser';
 import { describeResourceServer } from './describeResourceServer';
 import { describeUserPool } from './describeUserPool';
@@ -29,6 +31,7 @@ import { listGroups } from './listGroups';
 import { listResourceServers } from './listResourceServers';
 import { listUserPoolClients } from './listUserPoolClients';
 import { listUsers } from './listUsers';
+import { listUsersInGroup } from './listUsersInGroup';
 import { resendConfirmationCode } from './resendConfirmationCode';
 import { respondToAuthChallenge } from './respondToAuthChallenge';
 import { revokeToken } from './revokeToken';
@@ -56,6 +59,8 @@ export const targets: Readonly<Record<string, Target>> = {
   ChangePassword: changePassword,
   ConfirmForgotPassword: confirmForgotPassword,
   ConfirmSignUp: confirmSignUp,
+  CreateGroup: createGroup,
+  DeleteGroup: deleteGroup,
   DeleteUser: deleteUser,
   DescribeResourceServer: describeResourceServer,
   DescribeUserPool: describeUserPool,
@@ -70,6 +75,7 @@ export const targets: Readonly<Record<string, Target>> = {
   ListResourceServers: listResourceServers,
   ListUserPoolClients: listUserPoolClients,
   ListUsers: listUsers,
+  ListUsersInGroup: listUsersInGroup,
   ResendConfirmationCode: resendConfirmationCode,
   RespondToAuthChallenge: respondToAuthChallenge,
   RevokeToken: revokeToken,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidParameter } from '../errors';
-import { groupType } from '../groups';
+import { groupType, poolGroups } from '../groups';
 import { poolById } from '../services';
 import { parseRequest, required } from '../validation';
 import type { Target } from './target';
@@ -11,9 +11,10 @@ const Request = z.object({ UserPoolId: required(), Limit: z.number().int().min(0
 export const listGroups: Target = async (s, body) => {
   const request = parseRequest(Request, body);
   const pool = poolById(s, request.UserPoolId);
+  const groups = poolGroups(s, pool);
   const start = request.NextToken === undefined ? 0 : Number(request.NextToken);
-  if (!Number.isInteger(start) || start < 0 || start > pool.groups.length) throw invalidParameter('Invalid pagination token.');
-  const page = pool.groups.slice(start, start + (request.Limit || 60));
+  if (!Number.isInteger(start) || start < 0 || start > groups.length) throw invalidParameter('Invalid pagination token.');
+  const page = groups.slice(start, start + (request.Limit || 60));
   const next = start + page.length;
-  return { Groups: page.map((group) => groupType(pool, group)), ...(next < pool.groups.length ? { NextToken: String(next) } : {}) };
+  return { Groups: page.map((group) => groupType(pool, group)), ...(next < groups.length ? { NextToken: String(next) } : {}) };
 };
