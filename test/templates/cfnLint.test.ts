@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { ROOT, STACK_KEYS, STACK_TEMPLATES } from './model';
 import { CFN_LINT, probe, run, testWithTool } from '../support/tools';
 
@@ -16,10 +16,18 @@ const lintTest = testWithTool(cfnLint, 'Install it with `pip install cfn-lint`.'
 
 const format = (f: Finding) => `${relative(ROOT, f.Filename)}:${f.Location.Start.LineNumber}:${f.Location.Start.ColumnNumber} ${f.Rule.Id} ${f.Message}`;
 
+/**
+ * The fixture projects' templates (test/fixtures/<shape>/…): SAM templates of other shapes the twin runs. They must be
+ * templates CloudFormation would take, or the twin would be tested against shapes nobody can deploy.
+ */
+const FIXTURE_TEMPLATES = ['http-api-jwt', 'lambda-authorizers', 'implicit-api', 'definition-body']
+  .flatMap((name) => ['auth-stack', 'api-stack'].map((stack) => join(ROOT, 'test', 'fixtures', name, stack, 'template.yaml')))
+  .concat(['single-template/template.yaml', 'nested-app/template.yaml', 'nested-app/backend/template.yaml'].map((path) => join(ROOT, 'test', 'fixtures', path)));
+
 describe('cfn-lint', () => {
-  for (const stack of STACK_KEYS) {
-    lintTest(`${relative(ROOT, STACK_TEMPLATES[stack])} has no cfn-lint errors`, async () => {
-      const result = await run(CFN_LINT, ['--format', 'json', '--', STACK_TEMPLATES[stack]], { cwd: ROOT });
+  for (const template of [...STACK_KEYS.map((stack) => STACK_TEMPLATES[stack]), ...FIXTURE_TEMPLATES]) {
+    lintTest(`${relative(ROOT, template)} has no cfn-lint errors`, async () => {
+      const result = await run(CFN_LINT, ['--format', 'json', '--', template], { cwd: ROOT });
       let findings: Finding[];
       try {
         findings = JSON.parse(result.stdout || '[]') as Finding[];
