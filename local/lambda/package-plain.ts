@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { BuildResult, InputStamp } from './bundle';
@@ -17,8 +17,23 @@ const SKIPPED = new Set(['node_modules', '.git', '.aws-sam']);
  * find. That is the function's own files, its installed dependencies, and the runtime's SDK. Inside the project,
  * Node would walk up to the project's node_modules and find anything there.
  */
-export function isolatedRoot(projectRoot: string): string {
-  return join(tmpdir(), 'sam-twin-functions', createHash('sha256').update(resolve(projectRoot)).digest('hex').slice(0, 16));
+export function isolatedRoot(projectRoot: string, tempBase: string = tmpdir()): string {
+  return join(privateTempDir(tempBase), createHash('sha256').update(resolve(projectRoot)).digest('hex').slice(0, 16));
+}
+
+/**
+ * `<tmp>/sam-twin-<uid>`, this user's own (0700). The temp directory is shared: a name anyone can predict must not
+ * be a directory (or a link) someone else made, or they could plant code the functions would run.
+ */
+function privateTempDir(tempBase: string): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const dir = join(tempBase, `sam-twin-${uid ?? 'user'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (uid !== undefined && (stat.mode & 0o077) !== 0)) {
+    throw new Error(`${dir} is not a private directory of this user (a link, another owner, or open to others): remove it and start again`);
+  }
+  return dir;
 }
 
 /**
