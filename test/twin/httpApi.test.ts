@@ -126,6 +126,11 @@ describe('routes, the 2.0 event and the result', () => {
     expect(reply.headers.get('apigw-requestid')).toBeTruthy();
   });
 
+  test('the path reaches the function percent-decoded (rawPath and path parameters), the query string encoded', async () => {
+    const reply = await get(`${api}items/a%20b%C3%A9?q=x%20y`);
+    expect(reply.body).toMatchObject({ rawPath: '/items/a bé', pathParameters: { id: 'a bé' }, query: { q: 'x y' } });
+  });
+
   test('a form post arrives base64-encoded (HTTP APIs have no binary media types)', async () => {
     const reply = await http(`${api}items/1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
     expect(reply.body).toMatchObject({ body: Buffer.from('a=1').toString('base64'), isBase64Encoded: true });

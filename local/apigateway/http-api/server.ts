@@ -204,7 +204,10 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
 function exchangeOf(req: IncomingMessage, res: ServerResponse, model: HttpApiModel): HttpExchange {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
-  const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  // HTTP APIs hand on the path percent-decoded, in `rawPath` and path parameters alike, where REST APIs keep it encoded
+  // (live captures in github.com/hotsock/voker/pull/8, github.com/aws/aws-lambda-dotnet/pull/1901); the query string
+  // stays encoded (github.com/ministackorg/ministack/issues/1035).
+  const rawPath = decodePath(q < 0 ? rawUrl : rawUrl.slice(0, q));
   let path: string | undefined = rawPath;
   if (model.stage !== '$default') {
     const prefix = `/${model.stage}`;
@@ -216,6 +219,14 @@ function exchangeOf(req: IncomingMessage, res: ServerResponse, model: HttpApiMod
     req, res, started: performance.now(), now: new Date(), requestId, method: req.method ?? 'GET', rawPath,
     query: q < 0 ? '' : rawUrl.slice(q + 1), path, sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
   };
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** A pool of the templates behind an issuer `https://cognito-idp.<region>.amazonaws.com/<poolId>`: its local issuer. */
