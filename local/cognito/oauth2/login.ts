@@ -5,6 +5,7 @@ import { CognitoError, messages } from '../errors';
 import { stateOf, type Services } from '../services';
 import { findUser } from '../users';
 import { passwordMatches } from '../auth/lockout';
+import { runLifecycleTrigger } from '../lifecycle-triggers';
 import type { UserRecord } from '../store';
 import { checkAuthorizeRequest, withParameters, type AuthorizeRequest } from './authorize';
 import { targets } from '../targets';
@@ -54,15 +55,19 @@ export async function loginEndpoint(s: Services, request: IncomingMessage, query
 async function signInWithPassword(s: Services, authorize: AuthorizeRequest, username: string, password: string): Promise<{ user: UserRecord } | { refusal: string }> {
   const user = username ? findUser(authorize.pool, stateOf(s, authorize.pool), username) : undefined;
   if (!user) return { refusal: messages.incorrectCredentials };
+  const trigger = { user, clientId: authorize.client.clientId };
   try {
+    // The pool's pre and post authentication triggers run for the managed login's sign-ins too; their refusal is the page's message.
+    await runLifecycleTrigger(s, authorize.pool, 'PreAuthentication', { ...trigger, triggerSource: 'PreAuthentication_Authentication' });
     if (!(await passwordMatches(s, user, password))) return { refusal: messages.incorrectCredentials };
+    if (user.status === 'UNCONFIRMED') return { refusal: messages.userNotConfirmed };
+    if (!user.enabled) return { refusal: messages.userDisabled };
+    if (user.status !== 'CONFIRMED') return { refusal: 'This account must set a new password first (sign in once through the API, which asks for one).' };
+    await runLifecycleTrigger(s, authorize.pool, 'PostAuthentication', { ...trigger, triggerSource: 'PostAuthentication_Authentication' });
   } catch (error) {
     if (error instanceof CognitoError) return { refusal: error.message };
     throw error;
   }
-  if (user.status === 'UNCONFIRMED') return { refusal: messages.userNotConfirmed };
-  if (!user.enabled) return { refusal: messages.userDisabled };
-  if (user.status !== 'CONFIRMED') return { refusal: 'This account must set a new password first (sign in once through the API, which asks for one).' };
   return { user };
 }
 
