@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { InvocationResult } from '../contracts';
 import { buildBundle, inputsChanged, type BuildResult } from './bundle';
+import type { LayerPaths } from './layers';
 import { packagePlainFunction } from './package-plain';
 import type { FunctionSpec } from './function-spec';
 import { FunctionInstance } from './instance';
@@ -11,6 +12,8 @@ export interface PoolOptions {
   plainDir: string;
   /** NODE_PATH of every execution environment: the runtime's own modules. */
   nodePath?: string;
+  /** The function's layers' NODE_PATH entries (lambda/layers.ts); none without. */
+  layersFor?: (spec: FunctionSpec) => Promise<LayerPaths>;
   baseEnvironment: Record<string, string>;
   log: (line: string) => void;
   runtimeScript: () => Promise<string>;
@@ -58,6 +61,8 @@ export class Slots {
 export class FunctionPool {
   private readonly instances = new Set<FunctionInstance>();
   private built: Extract<BuildResult, { ok: true }> | undefined;
+  /** NODE_PATH of this function's environments: its layers', then the runtime's modules. */
+  private nodePath: string | undefined;
   private building: Promise<Code> | undefined;
   private stopped = false;
   /** Environments being started (forked, in init): they count against the limit. */
@@ -68,7 +73,9 @@ export class FunctionPool {
   private readonly reserved = new Set<FunctionInstance>();
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(readonly spec: FunctionSpec, private readonly options: PoolOptions) {}
+  constructor(readonly spec: FunctionSpec, private readonly options: PoolOptions) {
+    this.nodePath = options.nodePath;
+  }
 
   /** How many environments this function may have at once. */
   get limit(): number {
@@ -132,7 +139,7 @@ export class FunctionPool {
         // Checked before forking: a process started after stop() would outlive it.
         if (this.stopped) return { result: { status: 'crash' as const, errorMessage: 'The function runner is stopped', durationMs: 0 } };
         const launch = await FunctionInstance.start(
-          { spec: this.spec, taskRoot, script, baseEnvironment: this.options.baseEnvironment, nodePath: this.options.nodePath, log: this.options.log },
+          { spec: this.spec, taskRoot, script, baseEnvironment: this.options.baseEnvironment, nodePath: this.nodePath, log: this.options.log },
           (instance) => {
             this.instances.add(instance);
             this.reserved.add(instance);
@@ -236,6 +243,11 @@ export class FunctionPool {
       return { ok: false, message: result.message };
     }
     this.built = result;
+    if (this.spec.layers.length > 0 && this.options.layersFor) {
+      const layers = await this.options.layersFor(this.spec);
+      for (const arn of layers.missing) this.options.log(`[${logicalId}] layer ${arn} is not a layer of these templates: it is not available locally`);
+      this.nodePath = [...layers.nodePaths, this.options.nodePath].filter((entry): entry is string => Boolean(entry)).join(delimiter);
+    }
     if (reloading) {
       this.options.log(`[${logicalId}] sources changed: ${this.spec.esbuild ? 'rebuilt' : 'packaged again'} in ${result.durationMs} ms, ${this.instances.size} warm instance(s) retired`);
       this.retireAll();

@@ -29,6 +29,8 @@ export interface FunctionSpec {
    * (AWS::Lambda::Function Code.ZipFile).
    */
   inlineCode?: string;
+  /** The function's `Layers`: layer version ARNs (lambda/layers.ts). */
+  layers: string[];
   /** `ReservedConcurrentExecutions`: at most this many execution environments at once (0: every call throttled). */
   reservedConcurrency?: number;
   /** Why this function cannot run locally, if it cannot (told to the caller at invoke time, not at start). */
@@ -68,6 +70,7 @@ export function functionSpecOf(resource: ResolvedResource, stack: ResolvedStack,
     environment: stringValues((props.Environment as { Variables?: unknown } | undefined)?.Variables),
     esbuild: metadata.BuildMethod === 'esbuild' && props.InlineCode === undefined ? ((metadata.BuildProperties ?? {}) as Record<string, unknown>) : undefined,
     ...(typeof props.InlineCode === 'string' ? { inlineCode: props.InlineCode } : {}),
+    layers: Array.isArray(props.Layers) ? props.Layers.map(String) : [],
     ...reservedConcurrencyOf(props.ReservedConcurrentExecutions),
   };
   const unsupported = unsupportedReason(spec, codeUri, props);

@@ -4,6 +4,7 @@ import type { FunctionInvoker, FunctionInvokerOptions, InvocationResult } from '
 import { functionForName, functionSpecsOf, type FunctionSpec } from './function-spec';
 import { FunctionPool, Slots } from './function-pool';
 import { runtimeScript } from './runtime-script';
+import { layerPathsOf } from './layers';
 import { isolatedRoot, runtimeModulesDir } from './package-plain';
 
 /**
@@ -37,6 +38,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
     buildDir,
     plainDir: join(isolatedRoot(options.system.rootDir), 'functions'),
     nodePath: runtimeModulesDir(options.system.rootDir),
+    layersFor: (spec: FunctionSpec) => layerPathsOf(options.system, spec.layers, isolatedRoot(options.system.rootDir), log),
     baseEnvironment: options.baseEnvironment,
     log,
     runtimeScript: () => runtimeScript(buildDir),

@@ -82,9 +82,8 @@ export async function packagePlainFunction(spec: FunctionSpec, outdir: string, l
     mkdirSync(outdir, { recursive: true });
     for (const path of files) cpSync(path, join(outdir, relative(spec.codeDir, path)), { recursive: false });
     if (installKey && !keptModules) {
-      writeFileSync(join(outdir, 'package.json'), JSON.stringify(pinnedManifest(manifest, spec.codeDir), null, 2));
       log(`[${spec.logicalId}] npm install --omit=dev (package.json in ${spec.codeDir})`);
-      await npmInstall(outdir);
+      await installDependencies(spec.codeDir, outdir);
       writeFileSync(join(outdir, '.install-key'), installKey);
     }
     return { ok: true, taskRoot: outdir, inputs, durationMs: Date.now() - started };
@@ -114,7 +113,14 @@ function dependenciesOf(manifest: string): Record<string, string> {
   return parsed.dependencies ?? {};
 }
 
-function installKeyOf(codeDir: string): string {
+/** `npm install --omit=dev` of `sourceDir`'s package.json into `targetDir` (its `file:` dependencies pinned to their place). */
+export async function installDependencies(sourceDir: string, targetDir: string): Promise<void> {
+  writeFileSync(join(targetDir, 'package.json'), JSON.stringify(pinnedManifest(join(sourceDir, 'package.json'), sourceDir), null, 2));
+  await npmInstall(targetDir);
+}
+
+/** A hash of the manifest and lock files: an install is kept while it stays the same. */
+export function installKeyOf(codeDir: string): string {
   const hash = createHash('sha256');
   for (const name of ['package.json', 'package-lock.json', 'npm-shrinkwrap.json']) hash.update(readIfExists(join(codeDir, name)) ?? '');
   return hash.digest('hex');

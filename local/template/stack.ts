@@ -302,6 +302,11 @@ class StackResolver {
       case 'AWS::ApiGateway::RestApi': id = ids.get(`${key}/RestApiId`, idFormats.restApiId); break;
       case 'AWS::Serverless::HttpApi':
       case 'AWS::ApiGatewayV2::Api': id = ids.get(`${key}/ApiId`, idFormats.restApiId); break;
+      // Ref of a layer version is its ARN (a template's layer is version 1 locally).
+      case 'AWS::Serverless::LayerVersion':
+      case 'AWS::Lambda::LayerVersion':
+        id = `arn:aws:lambda:${region}:${this.input.accountId}:layer:${String(props().LayerName ?? generatedName(64))}:1`;
+        break;
       case 'AWS::ApiGateway::ApiKey':
       case 'AWS::ApiGateway::UsagePlan': id = ids.get(`${key}/Id`, idFormats.restApiId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;

@@ -60,3 +60,7 @@ test("a function's own package.json is installed (dev dependencies left out); th
 test('a function with InlineCode runs from index.js, as CloudFormation packages it', async () => {
   expect((await http(`${twin.outputs.api.ApiUrl!}/inline`)).body).toEqual({ inline: true, route: 'GET /inline' });
 });
+
+test("a function's layer (a LayerVersion of the template, built from its package.json) is on its NODE_PATH", async () => {
+  expect((await http(`${twin.outputs.api.ApiUrl!}/layer`)).body).toEqual({ greeting: 'hello, layer' });
+});
