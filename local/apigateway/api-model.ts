@@ -182,8 +182,11 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
     stageVariables: stringMap(props.Variables),
     routes,
     authorizers,
-    gatewayResponses: gatewayResponsesOf(props.GatewayResponses),
-    binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/')) : [],
+    // SAM's GatewayResponses and BinaryMediaTypes are written into the definition too: the template's win.
+    gatewayResponses: { ...definition?.gatewayResponses, ...gatewayResponsesOf(props.GatewayResponses) },
+    binaryMediaTypes: [
+      ...new Set([...(definition?.binaryMediaTypes ?? []), ...(Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.map(String) : [])].map((t) => t.replace(/~1/g, '/'))),
+    ],
     endpointType: endpointTypeOf(props.EndpointConfiguration),
     methodThrottles: methodThrottlesOf(props.MethodSettings),
     notInDefinition,

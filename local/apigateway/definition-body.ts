@@ -11,6 +11,7 @@ import { AWS_IAM } from './api-model';
  *   `components.securitySchemes` with `x-amazon-apigateway-authorizer`: `cognito_user_pools` (providerARNs),
  *   `token` / `request` (authorizerUri, identitySource, authorizerResultTtlInSeconds,
  *   identityValidationExpression), and `x-amazon-apigateway-authtype: awsSigv4` for IAM.
+ * Also the document's `x-amazon-apigateway-binary-media-types` and `x-amazon-apigateway-gateway-responses`.
  * SAM adds its Auth (authorizers, DefaultAuthorizer) and Cors to a DefinitionBody, but not the functions' Api events:
  * those reach the body only with `MergeDefinitions: true` (samtranslator/plugins/api/implicit_api_plugin.py, "the
  * resource is not actively managed by SAM"; model/api/api_generator.py _add_auth, _add_cors).
@@ -29,6 +30,10 @@ export interface DefinitionRoute {
 export interface Definition {
   routes: DefinitionRoute[];
   authorizers: Record<string, AuthorizerSpec>;
+  /** `x-amazon-apigateway-binary-media-types`. */
+  binaryMediaTypes: string[];
+  /** `x-amazon-apigateway-gateway-responses`, in the shape SAM's GatewayResponses property gives. */
+  gatewayResponses: Record<string, { statusCode: number | undefined; headers: Record<string, string>; templates: Record<string, string> }>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
@@ -59,7 +64,19 @@ export function readDefinitionBody(body: unknown): Definition {
       });
     }
   }
-  return { routes, authorizers };
+  const binaryMediaTypes = Array.isArray(doc['x-amazon-apigateway-binary-media-types']) ? (doc['x-amazon-apigateway-binary-media-types'] as unknown[]).map(String) : [];
+  const gatewayResponses: Definition['gatewayResponses'] = {};
+  for (const [type, raw] of Object.entries(record(doc['x-amazon-apigateway-gateway-responses']))) {
+    const response = record(raw);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(record(response.responseParameters))) {
+      const header = /^gatewayresponse\.header\.(.+)$/.exec(name)?.[1];
+      if (header) headers[header] = String(value);
+    }
+    const templates = Object.fromEntries(Object.entries(record(response.responseTemplates)).map(([k, v]) => [k, String(v)]));
+    gatewayResponses[type] = { statusCode: response.statusCode === undefined ? undefined : Number(response.statusCode), headers, templates };
+  }
+  return { routes, authorizers, binaryMediaTypes, gatewayResponses };
 }
 
 function integrationOf(integration: Record<string, unknown>): DefinitionRoute['integration'] {

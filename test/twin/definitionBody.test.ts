@@ -33,6 +33,13 @@ test('a cognito_user_pools scheme guards GET /pets: an ID token of the pool gets
   expect((await http(`${api}pets`)).status).toBe(401);
 });
 
+test("the body's own gateway responses shape the answers (x-amazon-apigateway-gateway-responses)", async () => {
+  const refused = await http(`${api}pets`);
+  expect(refused.status).toBe(401);
+  expect(refused.body).toEqual({ error: 'unauthorized', request: refused.headers.get('x-amzn-requestid') });
+  expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="pets"');
+});
+
 test('the mock preflight answers with its response headers, without the authorizer', async () => {
   const preflight = await http(`${api}pets`, { method: 'OPTIONS' });
   expect(preflight.status).toBe(200);
