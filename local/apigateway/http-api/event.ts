@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clfTime } from '../proxy-event';
+import { clfTime, type EventContext } from '../proxy-event';
 import { mergeHeaders } from '../proxy-result';
 import { safeRecord } from '../safe-record';
 
@@ -18,19 +18,10 @@ export interface V2Request {
   protocol: string;
 }
 
-export interface V2Context {
+/** What the v2 event shares with the v1 one (proxy-event.ts), plus the HTTP API's route key. */
+export type V2Context = Pick<EventContext, 'pathParameters' | 'apiId' | 'accountId' | 'stage' | 'stageVariables' | 'requestId' | 'now' | 'domainName' | 'authorizer'> & {
   routeKey: string;
-  pathParameters: Record<string, string> | null;
-  apiId: string;
-  accountId: string;
-  stage: string;
-  stageVariables: Record<string, string> | null;
-  requestId: string;
-  now: Date;
-  domainName: string;
-  /** `requestContext.authorizer` (`{jwt: {claims, scopes}}`), when an authorizer let the request in. */
-  authorizer: Record<string, unknown> | undefined;
-}
+};
 
 /**
  * Header names lower-cased, repeats joined with commas; Cookie headers become `cookies` (split on `; `);
