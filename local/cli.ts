@@ -143,6 +143,7 @@ function genericBanner(twin: Twin, rootDir: string, outputsFile: string): string
     '  APIs',
     ...twin.restApis.map((gateway) => `    ${gateway.logicalId.padEnd(24)} ${gateway.stageUrl}`),
     ...(twin.restApis.length === 0 ? ['    (none in the templates)'] : []),
+    ...(twin.functionUrls.length > 0 ? ['  Function URLs', ...twin.functionUrls.map((url) => `    ${url.logicalId.padEnd(24)} ${url.stageUrl}`)] : []),
     `  Cognito        ${local.CognitoEndpoint}   (aws cognito-idp … --endpoint-url ${local.CognitoEndpoint})`,
     ...pools.map((pool) => `  User pool      ${pool.physicalId}   issuer ${twin.cognito.issuerFor(pool.physicalId)}`),
     ...clients.map((client) => `    app client   ${client.physicalId}   ${String(client.properties.ClientName ?? client.logicalId)}${client.properties.GenerateSecret === true ? ' (secret in the outputs file)' : ''}`),

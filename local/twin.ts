@@ -19,6 +19,7 @@ import { apiModelOf, restApisOf } from './apigateway/api-model';
 import { startGateway } from './apigateway/server';
 import { httpApisOf } from './apigateway/http-api/model';
 import { startHttpApi } from './apigateway/http-api/server';
+import { startFunctionUrl } from './lambda-url/server';
 import { distributionsOf } from './cloudfront/distribution-model';
 import { startDistribution } from './cloudfront/server';
 import { startWebApp, type LocalWebApp } from './web/server';
@@ -99,6 +100,8 @@ export interface Twin {
   gateways: Record<string, LocalGateway>;
   /** Every API (REST, then HTTP) of every stack, each on its own port, in deploy and template order. */
   restApis: LocalGateway[];
+  /** Every function URL (AWS::Lambda::Url), each on its own port after the APIs'. */
+  functionUrls: LocalGateway[];
   /** A local distribution per AWS::CloudFront::Distribution the templates create (e.g. EnableCloudFront=true). */
   distributions: LocalDistribution[];
   invoker: FunctionInvoker;
@@ -129,9 +132,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     ...httpApisOf(stack).map((logicalId) => ({ stack, logicalId, kind: 'http' as const })),
   ]);
   const apiPorts = restApis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
+  // Function URLs (AWS::Lambda::Url, SAM's FunctionUrlConfig) take the ports after the APIs.
+  const functionUrlResources = resourcesOfType(system, 'AWS::Lambda::Url');
+  const urlPorts = functionUrlResources.map((_, index) => (options.apiPort ? options.apiPort + restApis.length + index : 0));
   // Fail fast, with one line, before starting anything that would need stopping.
   for (const [index, apiPort] of apiPorts.entries()) {
     if (apiPort) await assertPortFree(apiPort, `API Gateway, ${restApis[index]!.stack.configEnv}/${restApis[index]!.logicalId}`);
+  }
+  for (const [index, urlPort] of urlPorts.entries()) {
+    if (urlPort) await assertPortFree(urlPort, `function URL ${functionUrlResources[index]!.logicalId}`);
   }
   if (options.cognitoPort) await assertPortFree(options.cognitoPort, 'Cognito');
   // What the templates use that the twin does not emulate: said once, with what it stands in for.
@@ -207,9 +216,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       gateways[stack.configEnv] ??= gateway;
     }
     const apiUrls = Object.fromEntries(restApiGateways.map((gateway) => [gateway.apiId, gateway.url]));
+    const functionUrls: LocalGateway[] = [];
+    for (const [index, url] of functionUrlResources.entries()) {
+      const listener = await startFunctionUrl({ url, accountId: system.accountId, region: system.region, invoker, host, allowedHosts: options.allowedHosts, port: urlPorts[index]!, log });
+      stoppers.push(() => listener.stop());
+      functionUrls.push(listener);
+    }
     const distributions = await startDistributions(system, apiUrls, { host, allowedHosts: options.allowedHosts, port: options.cloudFrontPort ?? 0, log, stoppers });
     const distributionUrls = Object.fromEntries(distributions.map((d) => [d.domainName, d.url]));
-    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls }, dynamodbEndpoint);
+    const outputs = twinOutputs(system, { cognitoUrl: cognito.url, apiUrls, distributionUrls, functionUrls: Object.fromEntries(functionUrls.map((f) => [f.apiId, f.url])) }, dynamodbEndpoint);
     const web = options.webPort === undefined ? undefined : await startWeb(system, outputs, options, log);
     if (web) {
       stoppers.push(() => web.stop());
@@ -218,7 +233,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
     const gateway = gateways[system.api.configEnv] ?? restApiGateways[0];
     return {
-      system, outputs, cognito, gateways, restApis: restApiGateways, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
+      system, outputs, cognito, gateways, restApis: restApiGateways, functionUrls, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
       get gateway(): LocalGateway {
         if (!gateway) throw new Error('The templates define no API (AWS::Serverless::Api or HttpApi, or Api/HttpApi events of a function)');
         return gateway;

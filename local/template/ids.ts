@@ -46,6 +46,8 @@ export const idFormats = {
   distributionId: () => `E${randomString(13, ALNUM.slice(0, 26) + '0123456789')}`,
   distributionDomain: () => `d${randomString(13, LOWER_ALNUM)}.cloudfront.net`,
   suffix: () => randomString(12, ALNUM).toUpperCase(),
+  /** A function URL's id, the first label of <id>.lambda-url.<region>.on.aws: 32 lower-case letters and digits. */
+  functionUrlId: () => randomString(32, LOWER_ALNUM),
   /** An API key's value: 40 letters and digits, as API Gateway generates them. */
   apiKeyValue: () => randomString(40, ALNUM),
   uuid: () => randomUUID(),

@@ -45,6 +45,18 @@ export function withImplicitApis(template: Template): Template {
     resources ??= { ...template.Resources };
     resources[logicalId] = { ...resource, Properties: { ...resource.Properties, Events: patched } };
   }
+  // A function's FunctionUrlConfig: SAM writes an AWS::Lambda::Url named <Function>Url (sam-resource-function,
+  // "Generated AWS CloudFormation resources").
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const config = resource.Type === 'AWS::Serverless::Function' ? resource.Properties?.FunctionUrlConfig : undefined;
+    if (!config || typeof config !== 'object' || template.Resources[`${logicalId}Url`]) continue;
+    resources ??= { ...template.Resources };
+    resources[`${logicalId}Url`] = {
+      Type: 'AWS::Lambda::Url',
+      ...(resource.Condition ? { Condition: resource.Condition } : {}),
+      Properties: { ...(config as Record<string, unknown>), TargetFunctionArn: { Ref: logicalId } },
+    };
+  }
   if (!resources) return template;
   for (const implicit of needed) resources[implicit.logicalId] ??= structuredClone(implicit.resource) as TemplateResource;
   return { ...template, Resources: resources };

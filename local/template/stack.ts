@@ -309,6 +309,7 @@ class StackResolver {
         break;
       case 'AWS::ApiGateway::ApiKey':
       case 'AWS::ApiGateway::UsagePlan': id = ids.get(`${key}/Id`, idFormats.restApiId); break;
+      case 'AWS::Lambda::Url': id = ids.get(`${key}/UrlId`, idFormats.functionUrlId); break;
       case 'AWS::CloudFront::Distribution': id = ids.get(`${key}/DistributionId`, idFormats.distributionId); break;
       // Ref of a nested application or stack: the nested stack's ARN.
       case 'AWS::Serverless::Application':
@@ -373,6 +374,9 @@ class StackResolver {
       case 'AWS::CloudFront::OriginRequestPolicy.Id': return id;
       // Services the twin does not emulate, with the values AWS gives (each type's "Return values" in the
       // CloudFormation reference), so a function's environment or an output still reads right.
+      // AWS::Lambda::Url return values.
+      case 'AWS::Lambda::Url.FunctionUrl': return `https://${id}.lambda-url.${region}.on.aws/`;
+      case 'AWS::Lambda::Url.FunctionArn': return String(this.properties(logicalId).TargetFunctionArn);
       case 'AWS::S3::Bucket.Arn': return `arn:aws:s3:::${id}`;
       case 'AWS::S3::Bucket.DomainName': return `${id}.s3.amazonaws.com`;
       case 'AWS::S3::Bucket.RegionalDomainName': return `${id}.s3.${region}.amazonaws.com`;

@@ -133,6 +133,8 @@ export interface LocalEndpoints {
   apiUrls: Record<string, string>;
   /** CloudFront domain name (d….cloudfront.net) → base URL of the local distribution serving it. */
   distributionUrls?: Record<string, string>;
+  /** Function URL id (the first label of <id>.lambda-url.<region>.on.aws) → base URL of the local listener serving it. */
+  functionUrls?: Record<string, string>;
 }
 
 /**
@@ -151,6 +153,9 @@ export function localizeUrl(value: string, system: System, endpoints: LocalEndpo
     .replace(new RegExp(`^cognito-idp\\.${region}\\.amazonaws\\.com/`), `${cognitoHost}/`)
     .replace(new RegExp(`^https://([a-z0-9]+)\\.execute-api\\.${region}\\.amazonaws\\.com`), (whole, apiId: string) =>
       Object.hasOwn(endpoints.apiUrls, apiId) ? endpoints.apiUrls[apiId]! : whole,
+    )
+    .replace(new RegExp(`^https://([a-z0-9]+)\\.lambda-url\\.${region}\\.on\\.aws`), (whole, id: string) =>
+      endpoints.functionUrls && Object.hasOwn(endpoints.functionUrls, id) ? endpoints.functionUrls[id]! : whole,
     )
     .replace(/^https:\/\/(d[a-z0-9]+\.cloudfront\.net)/, (whole, domain: string) =>
       endpoints.distributionUrls && Object.hasOwn(endpoints.distributionUrls, domain) ? endpoints.distributionUrls[domain]! : whole,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, poolUserTokens, startTestTwin } from '../support/twin';
+import { SIGNING_CREDENTIALS, signedGetHeaders } from '../support/sigv4';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'single-template');
 
@@ -63,4 +64,25 @@ test('a function with InlineCode runs from index.js, as CloudFormation packages 
 
 test("a function's layer (a LayerVersion of the template, built from its package.json) is on its NODE_PATH", async () => {
   expect((await http(`${twin.outputs.api.ApiUrl!}/layer`)).body).toEqual({ greeting: 'hello, layer' });
+});
+
+describe('function URLs (FunctionUrlConfig; SAM writes <Function>Url)', () => {
+  test('a public URL: any path as a 2.0 event on $default, the path still encoded, Lambda answering CORS', async () => {
+    const base = twin.outputs.api.PublicUrl!;
+    expect(base).toBe(`${twin.functionUrls.find((url) => url.logicalId === 'UrlFunctionUrl')!.url}/`);
+    const reply = await http(`${base}a%20b/c?x=1`, { headers: { origin: 'https://app.example' } });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ rawPath: '/a%20b/c', routeKey: '$default', domain: expect.stringMatching(/^[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws$/) });
+    expect(reply.headers.get('access-control-allow-origin')).toBe('https://app.example');
+  });
+
+  test('AuthType AWS_IAM: unsigned is 403 with Lambda\'s message; signed gets in, the caller under authorizer.iam', async () => {
+    const url = twin.outputs.api.SignedUrl!;
+    const refused = await http(url);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ Message: 'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html' });
+    const signed = await http(url, { headers: await signedGetHeaders(url, twin.system.region) });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ iam: { accessKey: SIGNING_CREDENTIALS.accessKeyId } });
+  });
 });

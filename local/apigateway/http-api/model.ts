@@ -211,8 +211,8 @@ function authorizersOf(value: unknown): Record<string, HttpAuthorizerSpec> {
   return out;
 }
 
-/** SAM's CorsConfiguration: `true` allows every origin; a map gives AllowOrigins, AllowHeaders, … */
-function corsOf(value: unknown): HttpCors | undefined {
+/** SAM's CorsConfiguration (and a function URL's Cors, same keys): `true` allows every origin; a map gives AllowOrigins, AllowHeaders, … */
+export function corsOf(value: unknown): HttpCors | undefined {
   if (value === undefined || value === null || value === false) return undefined;
   const map = value === true ? { AllowOrigins: ['*'], AllowHeaders: ['*'], AllowMethods: ['*'] } : (value as Record<string, unknown>);
   const list = (key: string) => (Array.isArray(map[key]) ? (map[key] as unknown[]).map(String) : []);
