@@ -9,6 +9,7 @@ import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
 import { http, poolUserTokens, startTestTwin } from '../support/twin';
 import { SIGNING_CREDENTIALS, signedGetHeaders } from '../support/sigv4';
+import { samTest, translate } from '../templates/samTransform';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'single-template');
 
@@ -85,4 +86,16 @@ describe('function URLs (FunctionUrlConfig; SAM writes <Function>Url)', () => {
     expect(signed.status).toBe(200);
     expect(signed.body).toMatchObject({ iam: { accessKey: SIGNING_CREDENTIALS.accessKeyId } });
   });
+});
+
+// The real SAM transform agrees on the names the twin gives what SAM generates here.
+samTest('the real SAM transform writes <Function>Url for FunctionUrlConfig, and the implicit pieces the twin names alike', async () => {
+  const system = loadSystem({ rootDir: FIXTURE });
+  const processed = await translate(system, system.api);
+  expect(processed.Resources).toMatchObject({
+    UrlFunctionUrl: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: { Ref: 'UrlFunction' } } },
+    SignedUrlFunctionUrl: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'AWS_IAM' } },
+    NotesTable: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' } },
+  });
+  expect(Object.values(processed.Resources).filter((r) => r.Type === 'AWS::Lambda::LayerVersion')).toHaveLength(1);
 });
