@@ -21,9 +21,9 @@ import { StageThrottle } from './throttle';
 /**
  * One REST API of a stack on a local port: `http://host:port/<stage>/<path>`. A request goes through the
  * stages API Gateway has: intake and limits (request-limits.ts) → route (route-match.ts) → throttle
- * (throttle.ts) → the method's authorizer (authorizers/: Cognito, Lambda, IAM) → integration (SAM's CORS
- * preflight mock, or the Lambda proxy integration in lambda-integration.ts) → response (responder.ts, with
- * the API's GatewayResponses).
+ * (throttle.ts) → the method's authorizer (authorizers/: Cognito, Lambda, IAM) → request validation
+ * (request-validation.ts) → API key (api-keys.ts) → integration (a CORS preflight mock, or the Lambda proxy
+ * integration in lambda-integration.ts) → response (responder.ts, with the API's GatewayResponses).
  */
 export async function startGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.accessLog ?? (() => {});
