@@ -171,6 +171,14 @@ describe('groups made at run time (CreateGroup, ListUsersInGroup, DeleteGroup), 
     expect(await signIn()).not.toHaveProperty('cognito:groups');
     expect((await awsCognitoIdp(twin, ['get-group', '--user-pool-id', pool, '--group-name', 'reviewers'])).stderr).toContain('ResourceNotFoundException');
   });
+
+  cliTest("update-group changes a template's group (it drifts from the stack, as on AWS), listed once", async () => {
+    const pool = twin.outputs.auth.UserPoolId!;
+    const updated = await awsCognitoIdp(twin, ['update-group', '--user-pool-id', pool, '--group-name', 'editors', '--precedence', '2']);
+    expect(updated.json).toMatchObject({ Group: { GroupName: 'editors', Precedence: 2, Description: 'Can edit' } });
+    const listed = await awsCognitoIdp(twin, ['list-groups', '--user-pool-id', pool]);
+    expect((listed.json?.Groups as { GroupName: string; Precedence?: number }[]).filter((g) => g.GroupName === 'editors')).toEqual([expect.objectContaining({ Precedence: 2 })]);
+  });
 });
 
 describe('pre token generation trigger (V2_0, in the auth stack)', () => {

@@ -28,8 +28,7 @@ export const createGroup: Target = async (s, body) => {
   const group = { name: request.GroupName, description: request.Description, precedence: request.Precedence, roleArn: request.RoleArn, createdAt: now };
   state.groups ??= new Map();
   state.groups.set(group.name, group);
-  // A template group of the same name deleted earlier comes back as this one.
-  state.deletedGroups = (state.deletedGroups ?? []).filter((name) => name !== group.name);
+  // A template group of the same name deleted earlier stays deleted: this one takes its place.
   s.store.save();
   const seconds = now / 1000;
   return { Group: { ...groupType(pool, group), LastModifiedDate: seconds, CreationDate: seconds } };

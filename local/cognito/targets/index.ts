@@ -36,6 +36,7 @@ import { resendConfirmationCode } from './resendConfirmationCode';
 import { respondToAuthChallenge } from './respondToAuthChallenge';
 import { revokeToken } from './revokeToken';
 import { signUp } from './signUp';
+import { updateGroup } from './updateGroup';
 import { updateUserAttributes } from './updateUserAttributes';
 import { verifyUserAttribute } from './verifyUserAttribute';
 import type { Target } from './target';
@@ -80,6 +81,7 @@ export const targets: Readonly<Record<string, Target>> = {
   RespondToAuthChallenge: respondToAuthChallenge,
   RevokeToken: revokeToken,
   SignUp: signUp,
+  UpdateGroup: updateGroup,
   UpdateUserAttributes: updateUserAttributes,
   VerifyUserAttribute: verifyUserAttribute,
 };
