@@ -1,7 +1,18 @@
+import { z } from 'zod';
 import type { GroupConfig, PoolConfig } from './config';
 import { CognitoError } from './errors';
 import { stateOf, type Services } from './services';
 import type { UserRecord } from './store';
+import { required } from './validation';
+
+/** The fields CreateGroup and UpdateGroup take, with the API's limits. */
+export const groupRequest = z.object({
+  UserPoolId: required(),
+  GroupName: required().pipe(z.string().max(128)),
+  Description: z.string().max(2048).optional(),
+  RoleArn: z.string().min(20).max(2048).optional(),
+  Precedence: z.number().int().min(0).optional(),
+});
 
 /** The pool's groups: the templates' (AWS::Cognito::UserPoolGroup) less those deleted, and those made with CreateGroup. */
 export function poolGroups(s: Services, pool: PoolConfig): GroupConfig[] {

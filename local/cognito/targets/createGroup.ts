@@ -1,17 +1,10 @@
-import { z } from 'zod';
 import { CognitoError } from '../errors';
-import { groupType, poolGroups } from '../groups';
+import { groupRequest, groupType, poolGroups } from '../groups';
 import { poolById, stateOf } from '../services';
-import { parseRequest, required } from '../validation';
+import { parseRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = z.object({
-  UserPoolId: required(),
-  GroupName: required().pipe(z.string().max(128)),
-  Description: z.string().max(2048).optional(),
-  RoleArn: z.string().min(20).max(2048).optional(),
-  Precedence: z.number().int().min(0).optional(),
-});
+const Request = groupRequest;
 
 /**
  * CreateGroup: a group beside the templates' ones, kept with the users (persisted under .local/state). A name the

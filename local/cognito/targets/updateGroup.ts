@@ -1,16 +1,9 @@
-import { z } from 'zod';
-import { groupNamed, groupType } from '../groups';
+import { groupNamed, groupRequest, groupType } from '../groups';
 import { poolById, stateOf } from '../services';
-import { parseRequest, required } from '../validation';
+import { parseRequest } from '../validation';
 import type { Target } from './target';
 
-const Request = z.object({
-  UserPoolId: required(),
-  GroupName: required(),
-  Description: z.string().max(2048).optional(),
-  RoleArn: z.string().min(20).max(2048).optional(),
-  Precedence: z.number().int().min(0).optional(),
-});
+const Request = groupRequest;
 
 /**
  * UpdateGroup: the fields given replace the group's. A template's group becomes one of the twin's state from then on
