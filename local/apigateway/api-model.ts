@@ -116,12 +116,21 @@ const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']
 
 /** Logical ids of a stack's REST APIs (`AWS::Serverless::Api`, SAM's implicit `ServerlessRestApi` included), in template order. */
 export function restApisOf(stack: ResolvedStack): string[] {
-  return Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Api').map((r) => r.logicalId);
+  return Object.values(stack.resources).filter(isRestApi).map((r) => r.logicalId);
+}
+
+/**
+ * A REST API the gateway serves: SAM's `AWS::Serverless::Api`, or a raw `AWS::ApiGateway::RestApi` defined by its
+ * OpenAPI `Body` (its stages from the `AWS::ApiGateway::Stage` / `Deployment` resources that name it). A raw API
+ * built from `Resource` and `Method` resources is not read.
+ */
+function isRestApi(resource: ResolvedResource): boolean {
+  return resource.type === 'AWS::Serverless::Api' || (resource.type === 'AWS::ApiGateway::RestApi' && typeof resource.properties.Body === 'object' && resource.properties.Body !== null);
 }
 
 /** An API stack's REST API (the named one, or the only/first `AWS::Serverless::Api`) as the gateway serves it. */
 export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiModel {
-  const apis = Object.values(stack.resources).filter((r) => r.type === 'AWS::Serverless::Api');
+  const apis = Object.values(stack.resources).filter(isRestApi);
   const api = apiLogicalId ? apis.find((r) => r.logicalId === apiLogicalId) : apis[0];
   if (!api) throw new Error(`The ${stack.name} stack has no AWS::Serverless::Api${apiLogicalId ? ` named ${apiLogicalId}` : ''}`);
   const props = api.properties;
@@ -178,7 +187,7 @@ export function apiModelOf(stack: ResolvedStack, apiLogicalId?: string): ApiMode
   return {
     logicalId: api.logicalId,
     apiId: api.physicalId,
-    stages: stagesOf(props),
+    stages: api.type === 'AWS::ApiGateway::RestApi' ? rawStagesOf(stack, api.physicalId) : stagesOf(props),
     stageVariables: stringMap(props.Variables),
     routes,
     authorizers,
@@ -217,6 +226,8 @@ function validationOf(event: Record<string, unknown>, models: unknown): RequestV
 
 function definitionOf(props: Record<string, unknown>, templateDir: string): Definition | undefined {
   if (props.DefinitionBody && typeof props.DefinitionBody === 'object') return readDefinitionBody(props.DefinitionBody);
+  // A raw AWS::ApiGateway::RestApi's Body.
+  if (props.Body && typeof props.Body === 'object') return readDefinitionBody(props.Body);
   const uri = props.DefinitionUri;
   // A local file, as `sam build` / `sam deploy` package it; an s3:// location is not on this machine.
   if (typeof uri === 'string' && !uri.startsWith('s3://')) return readDefinitionBody(yamlParse(readFileSync(join(templateDir, uri), 'utf8')));
@@ -228,9 +239,11 @@ function logicalIdOfFunction(stack: ResolvedStack, functionArn: string): string 
   return Object.values(stack.resources).find((r) => r.arn === functionArn)?.logicalId ?? functionArn.slice(functionArn.lastIndexOf(':') + 1);
 }
 
-/** SAM takes `EndpointConfiguration: REGIONAL` or `{Type: REGIONAL}`; without it the API is edge-optimized. */
+/** SAM takes `EndpointConfiguration: REGIONAL` or `{Type: REGIONAL}`, a raw RestApi `{Types: [REGIONAL]}`; without it the API is edge-optimized. */
 function endpointTypeOf(value: unknown): EndpointType {
-  const type = String((value !== null && typeof value === 'object' ? (value as Record<string, unknown>).Type : value) ?? 'EDGE').toUpperCase();
+  // SAM: `REGIONAL` or `{Type: REGIONAL}`; a raw RestApi: `{Types: [REGIONAL]}`.
+  const config = value !== null && typeof value === 'object' ? (value as { Type?: unknown; Types?: unknown }) : undefined;
+  const type = String((config ? config.Type ?? (Array.isArray(config.Types) ? config.Types[0] : undefined) : value) ?? 'EDGE').toUpperCase();
   return type === 'REGIONAL' || type === 'PRIVATE' ? type : 'EDGE';
 }
 
@@ -350,6 +363,14 @@ export function unquote(value: string): string {
  * SAM's swagger 2.0 output also deploys a stage named "Stage" next to StageName; setting
  * OpenApiVersion (as this project's Globals do) avoids it.
  */
+/** A raw RestApi's stages: each AWS::ApiGateway::Stage and each Deployment with a StageName that names it. */
+function rawStagesOf(stack: ResolvedStack, apiId: string): string[] {
+  const stages = Object.values(stack.resources)
+    .filter((r) => (r.type === 'AWS::ApiGateway::Stage' || r.type === 'AWS::ApiGateway::Deployment') && r.properties.RestApiId === apiId && typeof r.properties.StageName === 'string')
+    .map((r) => String(r.properties.StageName));
+  return [...new Set(stages)];
+}
+
 function stagesOf(props: Record<string, unknown>): string[] {
   const stage = String(props.StageName ?? 'Prod');
   return props.OpenApiVersion === undefined && stage !== 'Stage' ? [stage, 'Stage'] : [stage];

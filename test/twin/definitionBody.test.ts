@@ -5,6 +5,8 @@
  * authorizers: `cognito_user_pools`, and a `token` authorizer with `authorizerUri`. A function's Api event is
  * not added to the body, since SAM adds one only with MergeDefinitions.
  */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSystem } from '../../local/template/system';
 import type { Twin } from '../../local/twin';
@@ -75,3 +77,78 @@ samTest('the real SAM transform keeps the body as written: the event route is no
   expect(Object.keys(body.paths).sort()).toEqual(['/legacy', '/pets', '/pets/{name}', '/stock']);
   expect(Object.keys(body.paths['/pets/{name}']!)).toEqual(['x-amazon-apigateway-any-method']);
 });
+
+describe('a raw AWS::ApiGateway::RestApi defined by its OpenAPI Body (no SAM Api)', () => {
+  test('is served on the stage its AWS::ApiGateway::Stage names, its Lambda proxy integration and Cognito scheme enforced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raw-restapi-'));
+    cpSync(join(FIXTURE, 'auth-stack'), join(dir, 'auth-stack'), { recursive: true });
+    mkdirSync(join(dir, 'api-stack'));
+    writeFileSync(join(dir, 'api-stack', 'template.yaml'), RAW_TEMPLATE);
+    const raw = await startTestTwin({ rootDir: dir });
+    try {
+      const url = raw.outputs.api.RawUrl!;
+      expect(url).toBe(`${raw.gateway.url}/v2/`);
+      expect((await http(`${url}hello`)).status).toBe(401);
+      const clientId = raw.outputs.auth.AppClientId!;
+      const token = (await poolUserTokens(raw, raw.outputs.auth.UserPoolId!, 'raw@example.com', [clientId]))[clientId]!.idToken;
+      expect(await http(`${url}hello`, { headers: { authorization: token } })).toMatchObject({ status: 200, body: { greeting: 'raw' } });
+      expect((await http(`${raw.gateway.url}/Prod/hello`)).status).toBe(403);
+    } finally {
+      await raw.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const RAW_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  PoolArn:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /links-auth/PoolArn
+Resources:
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ greeting: 'raw' }) });
+  RawApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: raw
+      EndpointConfiguration: { Types: [REGIONAL] }
+      Body:
+        openapi: 3.0.1
+        info: { title: raw, version: '1' }
+        paths:
+          /hello:
+            get:
+              security: [{ Pool: [] }]
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${HelloFunction.Arn}/invocations
+        components:
+          securitySchemes:
+            Pool:
+              type: apiKey
+              name: Authorization
+              in: header
+              x-amazon-apigateway-authtype: cognito_user_pools
+              x-amazon-apigateway-authorizer: { type: cognito_user_pools, providerARNs: [!Ref PoolArn] }
+  RawDeployment:
+    Type: AWS::ApiGateway::Deployment
+    Properties:
+      RestApiId: !Ref RawApi
+  RawStage:
+    Type: AWS::ApiGateway::Stage
+    Properties:
+      RestApiId: !Ref RawApi
+      DeploymentId: !Ref RawDeployment
+      StageName: v2
+Outputs:
+  RawUrl:
+    Value: !Sub https://\${RawApi}.execute-api.\${AWS::Region}.amazonaws.com/v2/
+`;
