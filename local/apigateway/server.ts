@@ -104,6 +104,7 @@ export async function startGateway(options: LocalGatewayOptions): Promise<LocalG
         methodArn: arn,
         scopes: match.route.auth.scopes,
         stageVariables: model.stageVariables,
+        query: ex.query,
         proxyEvent: () => (event ??= integration.eventOf(ex, read.body)),
       });
       if (!outcome.ok) return responder.gatewayError(ex, outcome.error, outcome.detail);

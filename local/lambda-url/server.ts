@@ -73,7 +73,7 @@ export async function startFunctionUrl(options: {
         );
       let authorizer: Record<string, unknown> | undefined;
       if (iam) {
-        const outcome = await iam.authorize({ headers: req.headers, methodArn: target, scopes: [], stageVariables: null, proxyEvent: () => { throw new Error('no REST event'); }, httpEvent: () => event() });
+        const outcome = await iam.authorize({ headers: req.headers, methodArn: target, scopes: [], stageVariables: null, query: q < 0 ? '' : rawUrl.slice(q + 1), proxyEvent: () => { throw new Error('no REST event'); }, httpEvent: () => event() });
         if (!outcome.ok) {
           const body = '{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}';
           return answer(403, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'AccessDeniedException' }, Buffer.from(body), outcome.detail);

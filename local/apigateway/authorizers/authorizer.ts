@@ -11,6 +11,8 @@ export interface AuthorizationRequest {
   /** The scopes the method asks for (`AuthorizationScopes`); Cognito authorizers read them. */
   scopes: readonly string[];
   stageVariables: Record<string, string> | null;
+  /** The query string as sent, without the `?`. */
+  query: string;
   /** The request's proxy event without an authorizer (what a REQUEST authorizer is sent), built on demand. */
   proxyEvent: () => APIGatewayProxyEvent;
   /** On an HTTP API: the request's payload 2.0 event without an authorizer, built on demand. */

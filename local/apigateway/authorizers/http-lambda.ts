@@ -1,11 +1,9 @@
 import type { FunctionInvoker } from '../../contracts';
 import type { GatewayError } from '../gateway-responses';
 import type { HttpLambdaAuthorizerSpec } from '../http-api/model';
-import { headerOf, type Authorization, type AuthorizationRequest, type Authorizer } from './authorizer';
+import type { Authorization, AuthorizationRequest, Authorizer } from './authorizer';
+import { AuthorizerResultCache, identitySourceValue } from './identity';
 import { evaluatePolicy, parseAuthorizerOutput } from './policy';
-
-/** Cached results kept at most (oldest dropped first). */
-const MAX_CACHED = 10_000;
 
 interface Outcome {
   allowed: boolean;
@@ -28,38 +26,25 @@ interface Outcome {
  */
 export class HttpLambdaAuthorizer implements Authorizer {
   readonly kind = 'lambda';
-  private readonly cache = new Map<string, { outcome: Outcome; expiresAt: number }>();
+  private readonly cache: AuthorizerResultCache<Outcome>;
 
-  constructor(readonly spec: HttpLambdaAuthorizerSpec, private readonly invoker: FunctionInvoker, private readonly now: () => number = Date.now) {}
+  constructor(readonly spec: HttpLambdaAuthorizerSpec, private readonly invoker: FunctionInvoker, now: () => number = Date.now) {
+    // Without identity sources there is nothing to key a result by: the function is asked every time.
+    this.cache = new AuthorizerResultCache(spec.identitySources.length > 0 ? spec.ttlSeconds : 0, now);
+  }
 
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
-    const identity = this.spec.identitySources.map((source) => {
-      switch (source.from) {
-        case 'header': return headerOf(request.headers, source.name);
-        case 'query': return request.httpEvent?.().queryStringParameters?.[source.name];
-        case 'stageVariable': return request.stageVariables?.[source.name];
-        case 'context': return contextValue(request.httpEvent?.().requestContext, source.name);
-      }
-    });
+    const event = { query: () => request.httpEvent?.().queryStringParameters, requestContext: () => request.httpEvent?.().requestContext };
+    const identity = this.spec.identitySources.map((source) => identitySourceValue(source, request, event));
     if (identity.some((value) => value === undefined || value === '')) return refuse(401, 'Unauthorized', 'an identity source is missing or empty');
-    const key = JSON.stringify(identity);
-    const ttl = this.spec.identitySources.length > 0 ? this.spec.ttlSeconds : 0;
-    let outcome = this.cache.get(key);
-    if (outcome && outcome.expiresAt <= this.now()) {
-      this.cache.delete(key);
-      outcome = undefined;
-    }
-    let decided = outcome?.outcome;
+    let decided = this.cache.get(identity);
     if (!decided) {
       const result = await this.invoker.invoke(this.spec.functionArn, this.eventFor(request, identity as string[]));
       if (result.status !== 'ok') return refuse(500, 'Internal Server Error', `authorizer ${this.spec.name} ${result.status === 'timeout' ? 'timed out' : `failed (${result.errorMessage})`}`);
       const parsed = this.decide(result.payload, request.methodArn);
       if ('invalid' in parsed) return refuse(500, 'Internal Server Error', `authorizer ${this.spec.name}: ${parsed.invalid}`);
       decided = parsed;
-      if (ttl > 0) {
-        if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-        this.cache.set(key, { outcome: decided, expiresAt: this.now() + ttl * 1000 });
-      }
+      this.cache.set(identity, decided);
     }
     if (!decided.allowed) return refuse(403, 'Forbidden', `authorizer ${this.spec.name} said no`);
     return { ok: true, context: { lambda: decided.context }, principal: decided.principal };
@@ -96,10 +81,4 @@ export class HttpLambdaAuthorizer implements Authorizer {
 function refuse(status: number, message: string, detail: string): Authorization {
   const error: GatewayError = { responseType: undefined, status, message, errorType: status === 401 ? 'UnauthorizedException' : status === 403 ? 'ForbiddenException' : 'InternalServerErrorException' };
   return { ok: false, error, detail };
-}
-
-function contextValue(context: unknown, name: string): string | undefined {
-  let value: unknown = context;
-  for (const part of name.replace(/^\$?context\./, '').split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-  return value === null || value === undefined || typeof value === 'object' ? undefined : String(value);
 }

@@ -1,5 +1,6 @@
 import { LOCAL_ACCOUNT_ID } from '../../template/system';
 import { gatewayErrors, type GatewayError } from '../gateway-responses';
+import { queryMaps } from '../proxy-event';
 import { headerOf, type Authorization, type AuthorizationRequest, type Authorizer } from './authorizer';
 
 /**
@@ -34,7 +35,8 @@ export class IamAuthorizer implements Authorizer {
 
   private async check(request: AuthorizationRequest): Promise<Authorization> {
     const authorization = headerOf(request.headers, 'authorization');
-    const query = (this.api === 'rest' ? request.proxyEvent().queryStringParameters : request.httpEvent?.().queryStringParameters) ?? {};
+    // The presigned form's parameters, read from the query string itself: no event needs building for it.
+    const query = queryMaps(request.query)?.single ?? {};
     const credential = authorization !== undefined ? /Credential=([^/,\s]+)/.exec(authorization)?.[1] : query['X-Amz-Credential']?.split('/')[0];
     const signed = authorization !== undefined ? isWholeSignature(authorization, request) : query['X-Amz-Signature'] !== undefined && credential !== undefined;
     if (authorization === undefined && !signed) return refuse(gatewayErrors.missingAuthenticationToken(), 'not signed');

@@ -1,16 +1,9 @@
 import type { FunctionInvoker } from '../../contracts';
-import type { IdentitySource, LambdaAuthorizerSpec } from '../api-model';
+import type { LambdaAuthorizerSpec } from '../api-model';
 import { gatewayErrors } from '../gateway-responses';
-import { headerOf, type Authorization, type AuthorizationRequest, type Authorizer } from './authorizer';
+import type { Authorization, AuthorizationRequest, Authorizer } from './authorizer';
+import { AuthorizerResultCache, identitySourceValue, restIdentityEvent } from './identity';
 import { evaluatePolicy, parseAuthorizerOutput, type AuthorizerOutput } from './policy';
-
-/** Cached results kept at most (oldest dropped first): a flood of distinct tokens cannot grow the twin without bound. */
-const MAX_CACHED = 10_000;
-
-interface Cached {
-  output: AuthorizerOutput;
-  expiresAt: number;
-}
 
 /**
  * A REST API's Lambda authorizer (TOKEN or REQUEST), as API Gateway runs it ("Use API Gateway Lambda
@@ -27,23 +20,25 @@ interface Cached {
  */
 export class LambdaAuthorizer implements Authorizer {
   readonly kind = 'lambda';
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: AuthorizerResultCache<AuthorizerOutput>;
 
   constructor(
     readonly spec: LambdaAuthorizerSpec,
     private readonly invoker: FunctionInvoker,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new AuthorizerResultCache(spec.ttlSeconds, now);
+  }
 
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
-    const identity = this.spec.identitySources.map((source) => identityValue(source, request));
+    const event = restIdentityEvent(request);
+    const identity = this.spec.identitySources.map((source) => identitySourceValue(source, request, event));
     if (identity.some((value) => value === undefined || value === '')) return unauthorized('an identity source is missing or empty');
     const token = identity[0]!;
     if (this.spec.validationExpression !== undefined && !fullMatch(this.spec.validationExpression, token)) {
       return unauthorized('the token does not match the ValidationExpression');
     }
-    const key = JSON.stringify(identity);
-    let output = this.cached(key);
+    let output = this.cache.get(identity);
     let latencyMs = 0;
     if (!output) {
       const started = performance.now();
@@ -57,7 +52,7 @@ export class LambdaAuthorizer implements Authorizer {
       const parsed = parseAuthorizerOutput(result.payload);
       if ('invalid' in parsed) return { ok: false, error: gatewayErrors.authorizerConfiguration(), detail: `authorizer ${this.spec.name}: ${parsed.invalid}` };
       output = parsed;
-      this.remember(key, output);
+      this.cache.set(identity, output);
     }
     const decision = evaluatePolicy(output.statements, request.methodArn);
     if (decision !== 'allow') return { ok: false, error: gatewayErrors.accessDenied(decision === 'explicit-deny'), detail: `policy of ${output.principalId}` };
@@ -77,43 +72,10 @@ export class LambdaAuthorizer implements Authorizer {
       queryStringParameters, multiValueQueryStringParameters, pathParameters, stageVariables, requestContext,
     };
   }
-
-  private cached(key: string): AuthorizerOutput | undefined {
-    const hit = this.cache.get(key);
-    if (!hit) return undefined;
-    if (hit.expiresAt > this.now()) return hit.output;
-    this.cache.delete(key);
-    return undefined;
-  }
-
-  private remember(key: string, output: AuthorizerOutput): void {
-    if (this.spec.ttlSeconds <= 0) return;
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { output, expiresAt: this.now() + this.spec.ttlSeconds * 1000 });
-  }
 }
 
 function unauthorized(detail: string): Authorization {
   return { ok: false, error: gatewayErrors.unauthorized('Unauthorized'), detail };
-}
-
-/** One identity source's value in this request; `Context` names read the event's requestContext (`identity.sourceIp`). */
-function identityValue(source: IdentitySource, request: AuthorizationRequest): string | undefined {
-  switch (source.from) {
-    case 'header':
-      return headerOf(request.headers, source.name);
-    case 'stageVariable':
-      return request.stageVariables?.[source.name];
-    case 'query':
-      return request.proxyEvent().queryStringParameters?.[source.name] ?? undefined;
-    case 'context': {
-      let value: unknown = request.proxyEvent().requestContext;
-      for (const part of source.name.replace(/^\$?context\./, '').split('.')) {
-        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-      }
-      return value === null || value === undefined || typeof value === 'object' ? undefined : String(value);
-    }
-  }
 }
 
 /** API Gateway applies the validation expression to the whole token (Java's `matches`). */

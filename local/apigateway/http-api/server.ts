@@ -112,6 +112,7 @@ export async function startHttpApi(options: LocalGatewayOptions & { apiLogicalId
         methodArn: methodArn(options.system.region, options.system.accountId, model.apiId, model.stage, ex.method, path),
         scopes: route.auth.scopes,
         stageVariables: model.stageVariables,
+        query: ex.query,
         proxyEvent: () => v1EventOf(ex, route, pathParameters, read.body),
         httpEvent: () => v2EventOf(ex, route, pathParameters, read.body),
       });
