@@ -34,11 +34,13 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   const specs = functionSpecsOf(options.system);
   // Keyed by ARN: two API stacks built from one template share logical ids, never ARNs.
   const pools = new Map<string, FunctionPool>();
+  // Checked (and made private) once: every function's package and layer goes under it.
+  const packagingRoot = isolatedRoot(options.system.rootDir);
   const poolOptions = {
     buildDir,
-    plainDir: join(isolatedRoot(options.system.rootDir), 'functions'),
-    nodePath: runtimeModulesDir(options.system.rootDir),
-    layersFor: (spec: FunctionSpec) => layerPathsOf(options.system, spec.layers, isolatedRoot(options.system.rootDir), log),
+    plainDir: join(packagingRoot, 'functions'),
+    nodePath: runtimeModulesDir(packagingRoot),
+    layersFor: (spec: FunctionSpec) => layerPathsOf(options.system, spec.layers, packagingRoot, log),
     baseEnvironment: options.baseEnvironment,
     log,
     runtimeScript: () => runtimeScript(buildDir),

@@ -39,13 +39,14 @@ function privateTempDir(tempBase: string): string {
 /**
  * The runtime's own modules, for NODE_PATH: the AWS SDK v3, which the nodejs18.x and later runtimes include
  * (Lambda "Building Lambda functions with Node.js", runtime-included SDK versions). It is the twin's installed
- * `@aws-sdk` scope, behind a directory of its own (one per project), so that NODE_PATH exposes nothing else.
+ * `@aws-sdk` scope, behind a directory of its own under `packagingRoot` (isolatedRoot), so that NODE_PATH exposes
+ * nothing else.
  */
-export function runtimeModulesDir(projectRoot: string): string | undefined {
+export function runtimeModulesDir(packagingRoot: string): string | undefined {
   // The twin's own installation holds the SDK (whatever project's templates it runs).
   const sdk = join(TWIN_ROOT, 'node_modules', '@aws-sdk');
   if (!existsSync(sdk)) return undefined;
-  const dir = join(isolatedRoot(projectRoot), 'runtime', 'node_modules');
+  const dir = join(packagingRoot, 'runtime', 'node_modules');
   if (!existsSync(join(dir, '@aws-sdk'))) {
     mkdirSync(dir, { recursive: true });
     try {

@@ -46,6 +46,14 @@ afterAll(async () => {
   await twin?.stop();
 });
 
+/** An SDK client of the twin's Cognito (any credentials do locally). */
+const sdk = () => new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+/** A token's claims, as the client sees them (no verification: the gateway tests verify). */
+const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+/** USER_PASSWORD_AUTH on the fixture's public app client. */
+const passwordSignIn = (client: CognitoIdentityProviderClient, email: string) =>
+  client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+
 test('the template gets ServerlessRestApi with stage Prod, and the events point at it', () => {
   const system = loadSystem({ rootDir: FIXTURE });
   const api = system.api.resources.ServerlessRestApi;
@@ -94,8 +102,6 @@ samTest('the real SAM transform makes the same implicit API of the fixture', asy
 });
 
 describe('groups and users declared in the template (UserPoolGroup, UserPoolUser, UserPoolUserToGroupAttachment)', () => {
-  const sdk = () => new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
   test('the groups are listed; an unknown one is ResourceNotFoundException "Group not found."', async () => {
     const client = sdk();
@@ -116,7 +122,7 @@ describe('groups and users declared in the template (UserPoolGroup, UserPoolUser
       const seeded = await client.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'seeded@example.com' }));
       expect(seeded.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
       await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: 'seeded@example.com', Password: PASSWORD, Permanent: true }));
-      const tokens = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'seeded@example.com', PASSWORD } }))).AuthenticationResult!;
+      const tokens = (await passwordSignIn(client, 'seeded@example.com')).AuthenticationResult!;
       // By precedence; the ID token also names the roles and the preferred (lowest precedence) one.
       expect(payload(tokens.IdToken!)).toMatchObject({ 'cognito:groups': ['admins', 'editors'], 'cognito:roles': ['arn:aws:iam::000000000000:role/admins'], 'cognito:preferred_role': 'arn:aws:iam::000000000000:role/admins' });
       expect(payload(tokens.AccessToken!)['cognito:groups']).toEqual(['admins', 'editors']);
@@ -133,7 +139,7 @@ describe('groups and users declared in the template (UserPoolGroup, UserPoolUser
     const client = sdk();
     try {
       const pool = twin.outputs.auth.UserPoolId!;
-      const signIn = async () => payload((await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!.IdToken!);
+      const signIn = async () => payload((await passwordSignIn(client, EMAIL)).AuthenticationResult!.IdToken!);
       expect(await signIn()).not.toHaveProperty('cognito:groups');
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: EMAIL, GroupName: 'editors' }));
       expect((await client.send(new AdminListGroupsForUserCommand({ UserPoolId: pool, Username: EMAIL }))).Groups?.map((g) => g.GroupName)).toEqual(['editors']);
@@ -158,10 +164,9 @@ describe('groups made at run time (CreateGroup, ListUsersInGroup, DeleteGroup), 
     const members = await awsCognitoIdp(twin, ['list-users-in-group', '--user-pool-id', pool, '--group-name', 'reviewers']);
     expect((members.json?.Users as { Attributes: { Name: string; Value: string }[] }[]).map((u) => u.Attributes.find((a) => a.Name === 'email')?.Value)).toEqual([EMAIL]);
     const signIn = async () => {
-      const client = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const client = sdk();
       try {
-        const token = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!.IdToken!;
-        return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+        return payload((await passwordSignIn(client, EMAIL)).AuthenticationResult!.IdToken!);
       } finally {
         client.destroy();
       }
@@ -182,12 +187,11 @@ describe('groups made at run time (CreateGroup, ListUsersInGroup, DeleteGroup), 
 });
 
 describe('pre token generation trigger (V2_0, in the auth stack)', () => {
-  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
   test('its claims reach both tokens and its scope the access token; sub stays; refreshed tokens say so', async () => {
-    const client = new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = sdk();
     try {
-      const signIn = (await client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: EMAIL, PASSWORD } }))).AuthenticationResult!;
+      const signIn = (await passwordSignIn(client, EMAIL)).AuthenticationResult!;
       const id = payload(signIn.IdToken!);
       const access = payload(signIn.AccessToken!);
       expect(id).toMatchObject({ tenant: 'acme', source: 'TokenGeneration_Authentication', email: EMAIL });
@@ -206,14 +210,11 @@ describe('pre token generation trigger (V2_0, in the auth stack)', () => {
 });
 
 describe('user-lifecycle triggers (PostConfirmation, PreAuthentication, PostAuthentication)', () => {
-  const sdk = () => new CognitoIdentityProviderClient({ endpoint: twin.cognito.url, region: twin.system.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const newUser = async (client: CognitoIdentityProviderClient, email: string) => {
     const pool = twin.outputs.auth.UserPoolId!;
     await client.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
     await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: PASSWORD, Permanent: true }));
   };
-  const signIn = (client: CognitoIdentityProviderClient, email: string) =>
-    client.send(new InitiateAuthCommand({ ClientId: twin.outputs.auth.AppClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
 
   test('confirming a signed-up user runs PostConfirmation, whose function writes through the AWS SDK to DynamoDB Local', async () => {
     const client = sdk();
@@ -251,9 +252,9 @@ describe('user-lifecycle triggers (PostConfirmation, PreAuthentication, PostAuth
     const client = sdk();
     try {
       await newUser(client, 'blocked@example.com');
-      await expect(signIn(client, 'blocked@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PreAuthentication failed with error Blocked by policy.' });
+      await expect(passwordSignIn(client, 'blocked@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PreAuthentication failed with error Blocked by policy.' });
       await newUser(client, 'nopost@example.com');
-      await expect(signIn(client, 'nopost@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PostAuthentication failed with error Not today.' });
+      await expect(passwordSignIn(client, 'nopost@example.com')).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PostAuthentication failed with error Not today.' });
     } finally {
       client.destroy();
     }

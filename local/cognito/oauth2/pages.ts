@@ -18,16 +18,21 @@ ${inner}
 </body></html>`;
 }
 
+/** The email and password form both pages post, with its CSRF field; the password's autocomplete says which page it is. */
+function credentialsForm(options: { action: string; csrf: string; username?: string }, passwordAutocomplete: 'current-password' | 'new-password', submit: string): string {
+  return `<form method="post" action="${escape(options.action)}">
+<input type="hidden" name="_csrf" value="${escape(options.csrf)}">
+<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(options.username ?? '')}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="${passwordAutocomplete}" required>
+<button type="submit">${escape(submit)}</button>
+</form>`;
+}
+
 export function loginPage(options: { action: string; signupHref?: string; csrf: string; clientName: string; error?: string; notice?: string; username?: string }): string {
   return page(
     'Sign in',
     `to ${options.clientName} — local Cognito (the twin's hosted login)`,
-    `<form method="post" action="${escape(options.action)}">
-<input type="hidden" name="_csrf" value="${escape(options.csrf)}">
-<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(options.username ?? '')}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
+    `${credentialsForm(options, 'current-password', 'Sign in')}
 ${options.signupHref ? `<p><a href="${escape(options.signupHref)}">Need an account? Sign up</a></p>` : ''}`,
     options.error,
     options.notice,
@@ -38,12 +43,7 @@ export function signupPage(options: { action: string; loginHref: string; csrf: s
   return page(
     'Sign up',
     `for ${options.clientName} — local Cognito (the twin's hosted login)`,
-    `<form method="post" action="${escape(options.action)}">
-<input type="hidden" name="_csrf" value="${escape(options.csrf)}">
-<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(options.username ?? '')}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="new-password" required>
-<button type="submit">Sign up</button>
-</form>
+    `${credentialsForm(options, 'new-password', 'Sign up')}
 <p><a href="${escape(options.loginHref)}">Already have an account? Sign in</a></p>`,
     options.error,
   );
