@@ -99,7 +99,7 @@ export interface Twin {
   /** Each API stack's first REST API by config env, the default included. */
   gateways: Record<string, LocalGateway>;
   /** Every API (REST, then HTTP) of every stack, each on its own port, in deploy and template order. */
-  restApis: LocalGateway[];
+  apiGateways: LocalGateway[];
   /** Every function URL (AWS::Lambda::Url), each on its own port after the APIs'. */
   functionUrls: LocalGateway[];
   /** A local distribution per AWS::CloudFront::Distribution the templates create (e.g. EnableCloudFront=true). */
@@ -127,17 +127,17 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const system = loadSystem({ rootDir, configFile: options.configFile, ids, authParameters: options.authParameters, apiParameters: options.apiParameters });
   // Every API of every stack gets a port: REST APIs (explicit, or SAM's implicit ServerlessRestApi) and HTTP APIs
   // (explicit, or ServerlessHttpApi). The default API stack's first is on --api-port, the others on the ports after it.
-  const restApis = system.stacks.flatMap((stack) => [
+  const apis = system.stacks.flatMap((stack) => [
     ...restApisOf(stack).map((logicalId) => ({ stack, logicalId, kind: 'rest' as const })),
     ...httpApisOf(stack).map((logicalId) => ({ stack, logicalId, kind: 'http' as const })),
   ]);
-  const apiPorts = restApis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
+  const apiPorts = apis.map((_, index) => (options.apiPort ? options.apiPort + index : 0));
   // Function URLs (AWS::Lambda::Url, SAM's FunctionUrlConfig) take the ports after the APIs.
   const functionUrlResources = resourcesOfType(system, 'AWS::Lambda::Url');
-  const urlPorts = functionUrlResources.map((_, index) => (options.apiPort ? options.apiPort + restApis.length + index : 0));
+  const urlPorts = functionUrlResources.map((_, index) => (options.apiPort ? options.apiPort + apis.length + index : 0));
   // Fail fast, with one line, before starting anything that would need stopping.
   for (const [index, apiPort] of apiPorts.entries()) {
-    if (apiPort) await assertPortFree(apiPort, `API Gateway, ${restApis[index]!.stack.configEnv}/${restApis[index]!.logicalId}`);
+    if (apiPort) await assertPortFree(apiPort, `API Gateway, ${apis[index]!.stack.configEnv}/${apis[index]!.logicalId}`);
   }
   for (const [index, urlPort] of urlPorts.entries()) {
     if (urlPort) await assertPortFree(urlPort, `function URL ${functionUrlResources[index]!.logicalId}`);
@@ -207,15 +207,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     baseEnvironment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.url;
 
     const gateways: Record<string, LocalGateway> = {};
-    const restApiGateways: LocalGateway[] = [];
-    for (const [index, { stack, logicalId, kind }] of restApis.entries()) {
+    const apiGateways: LocalGateway[] = [];
+    for (const [index, { stack, logicalId, kind }] of apis.entries()) {
       const gatewayOptions = { system, stack, apiLogicalId: logicalId, host, allowedHosts: options.allowedHosts, port: apiPorts[index]!, cognito, invoker, accessLog: log };
       const gateway = kind === 'rest' ? await startGateway(gatewayOptions) : await startHttpApi(gatewayOptions);
       stoppers.push(() => gateway.stop());
-      restApiGateways.push(gateway);
+      apiGateways.push(gateway);
       gateways[stack.configEnv] ??= gateway;
     }
-    const apiUrls = Object.fromEntries(restApiGateways.map((gateway) => [gateway.apiId, gateway.url]));
+    const apiUrls = Object.fromEntries(apiGateways.map((gateway) => [gateway.apiId, gateway.url]));
     const functionUrls: LocalGateway[] = [];
     for (const [index, url] of functionUrlResources.entries()) {
       const listener = await startFunctionUrl({ url, accountId: system.accountId, region: system.region, invoker, host, allowedHosts: options.allowedHosts, port: urlPorts[index]!, log });
@@ -231,9 +231,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       outputs.local.WebAppUrl = `${web.url}/`;
     }
     if (options.outputsFile) writeSecretFile(options.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
-    const gateway = gateways[system.api.configEnv] ?? restApiGateways[0];
+    const gateway = gateways[system.api.configEnv] ?? apiGateways[0];
     return {
-      system, outputs, cognito, gateways, restApis: restApiGateways, functionUrls, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
+      system, outputs, cognito, gateways, apiGateways, functionUrls, distributions, invoker, dynamodbEndpoint, dynamodb, web, readyMs: Date.now() - started, stop,
       get gateway(): LocalGateway {
         if (!gateway) throw new Error('The templates define no API (AWS::Serverless::Api or HttpApi, or Api/HttpApi events of a function)');
         return gateway;

@@ -130,7 +130,8 @@ export function queryMaps(query: string): { single: Record<string, string>; mult
   return { single, multi };
 }
 
-function decodeForm(text: string): string {
+/** Form-style decoding (`+` is a space), as API Gateway decodes query strings; malformed escapes are kept as sent. */
+export function decodeForm(text: string): string {
   const spaced = text.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(spaced);

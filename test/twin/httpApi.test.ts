@@ -53,8 +53,8 @@ interface Echo {
 const get = (url: string, headers: Record<string, string> = {}) => http(url, { headers });
 
 test('both HTTP APIs run on the $default stage, at the root of their own ports; outputs point at them', () => {
-  expect(twin.restApis.map((gateway) => gateway.logicalId).sort()).toEqual(['HttpApi', 'LambdaGuardedApi', 'ServerlessHttpApi']);
-  const byId = Object.fromEntries(twin.restApis.map((gateway) => [gateway.logicalId, gateway]));
+  expect(twin.apiGateways.map((gateway) => gateway.logicalId).sort()).toEqual(['HttpApi', 'LambdaGuardedApi', 'ServerlessHttpApi']);
+  const byId = Object.fromEntries(twin.apiGateways.map((gateway) => [gateway.logicalId, gateway]));
   expect(api).toBe(`${byId.HttpApi!.url}/`);
   expect(implicit).toBe(byId.ServerlessHttpApi!.url);
 });

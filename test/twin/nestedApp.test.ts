@@ -28,7 +28,7 @@ test('the child template is a stack of its own after its parent; Ref of the appl
 });
 
 test("the child's API answers, with the parameter the parent passed; the parent's output points at it", async () => {
-  expect(twin.outputs.api.BackendUrl).toBe(twin.restApis[0]!.url);
+  expect(twin.outputs.api.BackendUrl).toBe(twin.apiGateways[0]!.url);
   const reply = await http(`${twin.outputs.api.BackendUrl}/greet`);
   expect(reply).toMatchObject({ status: 200, body: { greeting: 'hello from nested-demo' } });
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clfTime, type EventContext } from '../proxy-event';
+import { clfTime, decodeForm, type EventContext } from '../proxy-event';
 import { mergeHeaders } from '../proxy-result';
 import { safeRecord } from '../safe-record';
 
@@ -42,8 +42,8 @@ export function buildV2Event(request: V2Request, ctx: V2Context): APIGatewayProx
   const query = safeRecord<string>();
   for (const pair of request.rawQueryString.split('&').filter(Boolean)) {
     const eq = pair.indexOf('=');
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    const name = decodeForm(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeForm(pair.slice(eq + 1));
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
   const binary = request.body.length > 0 && !isTextual(headers['content-type']);
@@ -85,14 +85,6 @@ function isTextual(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   return type.startsWith('text/') || /^application\/(json|xml|javascript|([\w.+-]+\+(json|xml)))$/.test(type);
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
 }
 
 export interface V2Response {
